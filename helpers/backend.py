@@ -1,0 +1,43 @@
+"""The only Keras-backend-specific code of the book.
+
+Everything else uses the Keras 3 public API and runs on TensorFlow (default) or JAX
+(``KERAS_BACKEND=jax``). What cannot be written backend-neutrally lives here.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def name() -> str:
+    """The active Keras backend, read without importing Keras if it is not loaded yet."""
+    import sys
+
+    if "keras" in sys.modules:
+        return sys.modules["keras"].backend.backend()
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def configure_threads(threads: int) -> None:
+    """Limit the backend's CPU thread pools (call before the first Keras op)."""
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
+    if name() == "tensorflow":
+        import tensorflow as tf
+
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:
+            # TensorFlow was already initialised in this process; its pools are fixed now.
+            pass
+
+
+def make_deterministic() -> None:
+    """Ask the backend for deterministic kernels (same seed -> same numbers)."""
+    if name() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    # JAX is deterministic on CPU by construction; on GPU see XLA_FLAGS in the device notes.

@@ -1,0 +1,1 @@
+"""Chapter 1 (perceptron to CNN): small data sets, a gradient checker and plotting plumbing."""
