@@ -32,9 +32,13 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-12) -> float:
-    """max |a − b| / max(|a| + |b|, floor), elementwise: 0 when equal, ~1 when unrelated."""
+    """‖a − b‖ / max(‖a‖ + ‖b‖, floor) with Euclidean norms: 0 when equal, ~1 when unrelated.
+
+    Norms rather than elementwise ratios, so that gradient components that happen to be ~0 do
+    not dominate the check.
+    """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), floor))
