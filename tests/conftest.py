@@ -1,0 +1,32 @@
+"""Shared fixtures: one smoke run of every notebook per test session, reused by all tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PHYSML_THREADS", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def smoke_runs(tmp_path_factory) -> Path:
+    """Run every notebook at its smoke profile through the runner; return the runs folder."""
+    from helpers import run
+
+    out = tmp_path_factory.mktemp("runs")
+    assert run.main(["all", "--profile", "smoke", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def smoke_metrics(smoke_runs) -> dict[str, dict]:
+    """``{notebook name: metrics JSON}`` of the smoke run."""
+    from helpers.metrics import read_metrics
+
+    return {read_metrics(p)["notebook"]: read_metrics(p) for p in smoke_runs.rglob("*.metrics.json")}

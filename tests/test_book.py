@@ -1,0 +1,45 @@
+"""The book builds (warnings as errors) from the smoke run and has every page with its figures."""
+
+import re
+
+import pytest
+
+from helpers.book import build, toc_files
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.book
+
+
+@pytest.fixture(scope="module")
+def html(smoke_runs, tmp_path_factory):
+    return build("smoke", out=tmp_path_factory.mktemp("book"), runs=smoke_runs)
+
+
+def test_every_toc_page_is_built(html):
+    for entry in toc_files(ROOT / "_toc.yml"):
+        page = html / (entry.removesuffix(".ipynb") + ".html")
+        assert page.is_file(), f"{page} missing"
+
+
+def test_notebook_pages_show_outputs_and_figures(html):
+    for entry in toc_files(ROOT / "_toc.yml"):
+        if not entry.startswith("notebooks/"):
+            continue
+        text = (html / (entry + ".html")).read_text()
+        figures = re.findall(r'<img[^>]+src="((?:\.\./)+_images/[^"]+\.png)"', text)
+        assert figures, f"{entry}: no figure in the page"
+        for src in figures:
+            assert (html / entry).parent.joinpath(src).resolve().is_file(), f"{entry}: broken image {src}"
+        assert "metrics written to" in text, f"{entry}: executed outputs missing"
+        assert "Traceback" not in text
+
+
+def test_citations_resolve_and_launch_buttons(html):
+    intro = (html / "book" / "intro.html").read_text()
+    assert "references.html#id" in intro or "references.html#" in intro, "citations link to the bibliography"
+    bib = (html / "book" / "references.html").read_text()
+    assert "Rosenblatt" in bib and "OmniFold" in bib
+    page = (html / "notebooks" / "01-perceptron-to-cnn" / "01-perceptron.html").read_text()
+    assert "colab.research.google.com" in page and "mybinder.org" in page
+    assert "01-perceptron.ipynb" in page          # download button for the notebook

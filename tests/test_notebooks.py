@@ -1,0 +1,80 @@
+"""Every notebook at its smoke profile: the numbers it reports must be right."""
+
+import pytest
+
+from helpers import run
+from helpers.metrics import read_metrics
+
+pytestmark = pytest.mark.notebooks
+
+
+def test_every_notebook_wrote_metrics(smoke_runs, smoke_metrics):
+    executed = {p.stem for p in smoke_runs.rglob("*.ipynb")}
+    assert set(smoke_metrics) == executed
+    for name, m in smoke_metrics.items():
+        assert m["wall_time_s"] > 0
+    summary = (smoke_runs / "smoke" / "summary.json").read_text()
+    assert all(name in summary for name in executed)
+
+
+def test_01_perceptron(smoke_metrics):
+    m = smoke_metrics["01-perceptron"]["metrics"]
+    assert m["gates_correct"] == {"AND": True, "OR": True, "NAND": True}
+    assert m["and_thesis_weights_correct"] is True
+    assert m["converged_fraction"]["AND"] == m["converged_fraction"]["OR"] == m["converged_fraction"]["NAND"] == 1.0
+    assert m["converged_fraction"]["XOR"] == 0.0           # never linearly separable
+    assert m["xor_best_single_layer_accuracy"] == 0.75      # 3 of 4 rows at best (Minsky & Papert)
+    assert m["xor_two_layer_accuracy"] == 1.0
+    assert m["keras_agreement"] == 1.0
+
+
+def test_02_neural_networks(smoke_metrics):
+    m = smoke_metrics["02-neural-networks"]["metrics"]
+    assert max(m["gradcheck_rel_error"].values()) < 1e-6
+    assert max(m["derivative_rel_error"].values()) < 1e-6
+    assert max(m["keras_activation_max_diff"].values()) < 1e-5
+    assert max(m["loss_checks"].values()) < 1e-5            # Keras MSE = 2E/K, CCE = eq. 2.7
+    assert m["numpy_keras_max_loss_diff"] < 1e-5            # same loss after every step
+    assert m["numpy_keras_max_weight_diff"] < 1e-4
+    assert m["optimiser_keras_max_diff"]["SGD"] < 1e-5
+    assert m["optimiser_keras_max_diff"]["momentum"] < 1e-5
+    assert m["optimiser_keras_max_diff"]["Adam"] < 1e-4     # ε placement differs (see notebook)
+    assert m["final_loss_numpy"] < 0.69                      # below chance level ln 2 after training
+
+
+def test_03_cnn_layers(smoke_metrics):
+    m = smoke_metrics["03-cnn-layers"]["metrics"]
+    assert m["thesis_conv"] == [[15, 16], [6, 15]]          # thesis fig. 2.4
+    assert m["thesis_conv_keras"] == [[15, 16], [6, 15]]
+    assert m["thesis_maxpool"] == [[2, 3], [3, 2]]          # thesis fig. 2.5
+    assert m["output_size_formula_matches_keras"] is True
+    assert m["conv_max_abs_diff"] < 1e-5
+    assert m["pool_max_abs_diff"] < 1e-5
+    assert m["dense_max_abs_diff"] < 1e-5
+    assert m["cnn_forward_max_abs_diff"] < 1e-5
+    assert m["params_by_hand"] == m["params_keras"]
+    for stride in m["conv_grad_rel_error"].values():
+        assert max(stride.values()) < 1e-6
+
+
+def test_04_overfitting(smoke_metrics):
+    m = smoke_metrics["04-overfitting"]["metrics"]
+    d = m["dropout_checks"]
+    for key in ("numpy_dropped_fraction", "keras_dropped_fraction"):
+        assert abs(d[key] - 0.5) < 5 * d["binomial_std_of_fraction"]
+    assert d["keras_kept_scale_max_error"] < 1e-6
+    assert d["keras_inference_is_identity"] is True
+    for key in ("numpy_mean_ratio", "keras_mean_ratio"):
+        assert abs(d[key] - 1) < 0.02                        # expectation preserved
+    for name, r in m["results"].items():
+        assert r["test_accuracy"]["n"] >= 2
+        assert 0.1 < r["test_accuracy"]["mean"] <= 1.0       # above chance (10 classes) even at smoke size
+        assert r["test_accuracy"]["sem"] <= r["test_accuracy"]["std"]
+
+
+def test_same_seed_same_metrics(smoke_metrics, tmp_path):
+    """A second run of a training notebook with the same seed reproduces its metrics exactly."""
+    assert run.main(["notebooks/01-perceptron-to-cnn/04-overfitting.ipynb", "--profile", "smoke",
+                     "--out", str(tmp_path)]) == 0
+    again = read_metrics(tmp_path / "smoke" / "01-perceptron-to-cnn" / "04-overfitting.metrics.json")
+    assert again["metrics"] == smoke_metrics["04-overfitting"]["metrics"]
