@@ -46,6 +46,21 @@ def toc_files(toc_path: Path) -> list[str]:
     return out
 
 
+def _copy_for_book(src: Path, dst: Path) -> None:
+    """Copy an executed notebook; hide papermill's injected cell when it only sets METRICS_PATH
+    (a machine-specific path that teaches nothing). Injected profile parameters stay visible."""
+    import nbformat
+
+    nb = nbformat.read(src, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            lines = [l for l in cell.source.splitlines() if l.strip() and not l.startswith("#")]
+            if all(l.startswith("METRICS_PATH") for l in lines):
+                cell.metadata["tags"] = tags + ["remove-cell"]
+    nbformat.write(nb, dst)
+
+
 def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     """Lay out the book's sources with executed notebooks; return the toc's notebook entries."""
     root = repo_root()
@@ -67,7 +82,7 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
             missing.append(str(executed))
             continue
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(executed, staging / rel)
+        _copy_for_book(executed, staging / rel)
         notebooks.append(str(rel))
     if missing:
         raise RunError(f"the book needs executed notebooks that are missing (run "

@@ -46,8 +46,11 @@ class Session:
     def elapsed(self) -> float:
         return time.perf_counter() - self.t0
 
-    def write_metrics(self, **metrics: Any) -> Path:
-        """Write ``metrics`` (numbers, lists, nested dicts) plus wall time and versions."""
+    def write_metrics(self, **metrics: Any) -> None:
+        """Write ``metrics`` (numbers, lists, nested dicts) plus wall time and versions.
+
+        The file is ``metrics_path`` given to :func:`start`; it prints the file name and time.
+        """
         if not metrics:
             raise ValueError("write_metrics needs at least one metric")
         payload = {
@@ -59,9 +62,8 @@ class Session:
             "versions": _versions(),
             "metrics": metrics,
         }
-        path = write_json(self.metrics_path, payload)
-        print(f"metrics written to {path} after {payload['wall_time_s']:.1f} s")
-        return path
+        write_json(self.metrics_path, payload)
+        print(f"metrics written to {self.metrics_path.name} after {payload['wall_time_s']:.1f} s")
 
 
 def start(name: str, *, seed: int, metrics_path: str | os.PathLike, keras: bool = True) -> Session:
