@@ -97,3 +97,35 @@ class Tracker:
         with np.errstate(divide="ignore", invalid="ignore"):
             s_rim = np.where(a > 0, (-b + np.sqrt(np.maximum(b ** 2 - 4 * a * c0, 0))) / (2 * a), np.inf)
         return np.maximum(np.minimum(s_face, s_rim), 0.0)
+
+    def segment(self, pos, direction, layer, i, j):
+        """Where the line pos + s·direction (s ≥ 0) runs inside detector (layer, i, j).
+
+        Returns (s_in, s_out): the overlap of the slab between the detector's faces and the
+        cylinder of its rim; s_out <= s_in means the line misses the detector.
+        """
+        pos = np.asarray(pos, float)
+        d = np.asarray(direction, float)
+        top = self.layer_top(layer)
+        bottom = top - self.thickness
+        dz = d[:, 2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s1 = (top - pos[:, 2]) / dz
+            s2 = (bottom - pos[:, 2]) / dz
+        z_lo, z_hi = np.minimum(s1, s2), np.maximum(s1, s2)
+        c = self.centres()
+        px = pos[:, 0] - c[i]
+        py = pos[:, 1] - c[j]
+        a = d[:, 0] ** 2 + d[:, 1] ** 2
+        b = 2 * (px * d[:, 0] + py * d[:, 1])
+        c0 = px ** 2 + py ** 2 - self.radius ** 2
+        disc = b ** 2 - 4 * a * c0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = np.sqrt(np.maximum(disc, 0))
+            r_lo = np.where(a > 0, (-b - root) / (2 * a), np.where(c0 <= 0, -np.inf, np.inf))
+            r_hi = np.where(a > 0, (-b + root) / (2 * a), np.where(c0 <= 0, np.inf, -np.inf))
+        r_lo = np.where((a > 0) & (disc < 0), np.inf, r_lo)
+        r_hi = np.where((a > 0) & (disc < 0), -np.inf, r_hi)
+        s_in = np.maximum(np.maximum(z_lo, r_lo), 0.0)
+        s_out = np.minimum(z_hi, r_hi)
+        return s_in, s_out

@@ -6,7 +6,8 @@ What happens to one event, in order:
    ``beta_range``), at a uniform point of the top plane, either vertically ("fixed", 0°) or from
    an isotropic flux through the plane ("random": cos θ = √U, φ uniform).
 2. It flies in a straight line (multiple scattering, ≈ 17 mrad per layer, is neglected against
-   the 13 cm pitch) and loses energy in every detector it crosses: Bethe–Bloch mean from the
+   the 13 cm pitch) and loses energy in every detector it crosses, over its exact chord through
+   the disk (faces and rim): Bethe–Bloch mean from the
    range table, Bohr (Gaussian) straggling. Between detectors there is vacuum.
 3. If its residual range ends inside a detector it stops there; events whose primary leaves the
    tracker are rejected (the accepted fraction is reported).
@@ -175,31 +176,25 @@ def transport(rng, tracker: Tracker, deps: _Deposits, ev, pos, d, T, mass, kind,
         p = pos[idx] + s[:, None] * d[idx]
         out = (np.abs(p[:, 0]) > tracker.half_width) | (np.abs(p[:, 1]) > tracker.half_width)
         alive[idx[out]] = False
-        i, j, inside = tracker.detector_at(p[:, 0], p[:, 1])
-        hit = inside & ~out
+        i, j, _ = tracker.detector_at(p[:, 0], p[:, 1])
+        s_in, s_out = tracker.segment(pos[idx], d[idx], lay, i, j)
+        hit = (s_out > s_in) & ~out
         if not hit.any():
             continue
         h = idx[hit]
-        p, lay, i, j = p[hit], lay[hit], i[hit], j[hit]
+        lay, i, j, s_in, s_out = lay[hit], i[hit], j[hit], s_in[hit], s_out[hit]
+        entry = pos[h] + s_in[:, None] * d[h]
         beta = np.clip(beta_from_kinetic(T[h], mass), 1e-6, None)
-        clock[h] += np.linalg.norm(p - last[h], axis=1) / (beta * C.C_CM_PER_NS)
-        last[h] = p
-        path = tracker.thickness / np.abs(dz[h])
+        clock[h] += np.linalg.norm(entry - last[h], axis=1) / (beta * C.C_CM_PER_NS)
+        last[h] = entry
+        path = s_out - s_in
         dE, stopped, s_stop = energy_loss(rng, T[h], path, mass)
         deps.add(ev[h], tracker.cell(lay, i, j), dE, clock[h], kind)
         T[h] -= dE
         st = np.flatnonzero(stopped)
         if st.size:
-            entry = p[st] - d[h[st]] * (path[st, None] / 2)
-            stop = entry + d[h[st]] * s_stop[st, None]
-            # a track that grazes the rim is treated as crossing the full thickness: keep its end
-            # point on the disk
-            c = tracker.centres()
-            dx, dy = stop[:, 0] - c[i[st]], stop[:, 1] - c[j[st]]
-            shrink = np.minimum(1.0, tracker.radius * (1 - 1e-9) / np.maximum(np.hypot(dx, dy), 1e-12))
-            stop[:, 0] = c[i[st]] + dx * shrink
-            stop[:, 1] = c[j[st]] + dy * shrink
-            t_stop = clock[h[st]] + (s_stop[st] - path[st] / 2) / (beta[st] * C.C_CM_PER_NS)
+            stop = entry[st] + d[h[st]] * s_stop[st, None]
+            t_stop = clock[h[st]] + s_stop[st] / (beta[st] * C.C_CM_PER_NS)
             record_stop(h[st], lay[st], i[st], j[st], stop, t_stop)
         alive[h[stopped]] = False
     return {"stopped": stop_layer >= 0, "layer": stop_layer, "i": stop_i, "j": stop_j,
@@ -235,9 +230,10 @@ def emit_xrays(rng, tracker, deps, ev, pos, layer, i, j, t0, lines):
             p = p0[k] + s[:, None] * d[k]
             out = (np.abs(p[:, 0]) > tracker.half_width) | (np.abs(p[:, 1]) > tracker.half_width)
             alive[k[out]] = False
-            ii, jj, inside = tracker.detector_at(p[:, 0], p[:, 1])
-            path = tracker.thickness / np.abs(dz[k])
-            absorbed = inside & ~out & (rng.uniform(size=k.size) < xray_interaction_probability(energy, path))
+            ii, jj, _ = tracker.detector_at(p[:, 0], p[:, 1])
+            s_in, s_out = tracker.segment(p0[k], d[k], lay[k], ii, jj)
+            path = np.maximum(s_out - s_in, 0.0)
+            absorbed = ~out & (path > 0) & (rng.uniform(size=k.size) < xray_interaction_probability(energy, path))
             a = k[absorbed]
             deps.add(ev[e_idx[a]], tracker.cell(lay[a], ii[absorbed], jj[absorbed]), np.full(a.size, energy),
                      t0[e_idx[a]] + s[absorbed] / C.C_CM_PER_NS, "xray")
