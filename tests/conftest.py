@@ -14,6 +14,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fresh_cache(tmp_path_factory):
+    """Generated data go to a per-session cache, so tests never read files from older code."""
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["PHYSML_CACHE"] = str(path)
+    yield path
+
+
 @pytest.fixture(scope="session")
 def smoke_runs(tmp_path_factory) -> Path:
     """Run every notebook at its smoke profile through the runner; return the runs folder."""

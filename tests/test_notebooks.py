@@ -78,3 +78,21 @@ def test_same_seed_same_metrics(smoke_metrics, tmp_path):
                      "--out", str(tmp_path)]) == 0
     again = read_metrics(tmp_path / "smoke" / "01-perceptron-to-cnn" / "04-overfitting.metrics.json")
     assert again["metrics"] == smoke_metrics["04-overfitting"]["metrics"]
+
+
+def test_02_01_simulating_gaps_events(smoke_metrics):
+    m = smoke_metrics["01-simulating-gaps-events"]["metrics"]
+    assert max(abs(d) for d in m["range_deviation_from_pstar"]) < 0.02
+    assert 1.98 < m["range_ratio_dbar_pbar"]["min"] <= m["range_ratio_dbar_pbar"]["max"] < 2.02
+    assert abs(m["pion_one_layer"]["most_probable"] - 0.78) < 0.078
+    assert abs(m["pion_one_layer"]["mean"] - 0.99) < 0.099
+    assert m["pion_one_layer"]["stopped"] == 0
+    assert abs(m["slow_antiproton_sigma"] - 0.213) < 0.02
+    for inc in ("fixed", "random"):
+        p, d = m["features"][f"antiproton_{inc}"], m["features"][f"antideuteron_{inc}"]
+        assert d["total_deposit"]["mean"] > p["total_deposit"]["mean"]
+        assert d["maximum_deposit"]["mean"] > p["maximum_deposit"]["mean"]
+        # antideuterons need more material to stop, so fewer of them are accepted
+        assert m["acceptance"][f"antideuteron_{inc}"]["fraction"] < m["acceptance"][f"antiproton_{inc}"]["fraction"]
+    assert m["features"]["antideuteron_fixed"]["annihilation_layer"]["mean"] > \
+        m["features"]["antiproton_fixed"]["annihilation_layer"]["mean"]
