@@ -41,3 +41,28 @@ def make_deterministic() -> None:
 
         tf.config.experimental.enable_op_determinism()
     # JAX is deterministic on CPU by construction; on GPU see XLA_FLAGS in the device notes.
+
+
+def gradient_of_sum(fn, x):
+    """∂(Σ fn(x))/∂x for a Keras-callable ``fn`` and an input array ``x``; returns NumPy.
+
+    Since each row's output depends only on that row's input, this gives per-sample gradients.
+    This is the one place where the book needs autodiff outside ``model.fit``.
+    """
+    import numpy as np
+
+    backend = name()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        xt = tf.convert_to_tensor(x)
+        with tf.GradientTape() as tape:
+            tape.watch(xt)
+            out = tf.reduce_sum(fn(xt))
+        return np.asarray(tape.gradient(out, xt))
+    if backend == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        return np.asarray(jax.grad(lambda v: jnp.sum(fn(v)))(jnp.asarray(x)))
+    raise NotImplementedError(f"gradients are implemented for the tensorflow and jax backends, not {backend!r}")

@@ -84,3 +84,28 @@ def summarize(values: Iterable[float]) -> dict[str, float]:
 def format_summary(s: Mapping[str, float], digits: int = 3) -> str:
     """``mean ± std (sem, n)`` as text for tables and prints."""
     return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f} (s.e. {s['sem']:.{digits}f}, n={s['n']})"
+
+
+def rejection_at_efficiency(y_true, score, efficiency: float) -> dict[str, float]:
+    """Background rejection (1 / background efficiency) at a fixed signal efficiency.
+
+    Signal is ``y_true == 1``; an event is selected when ``score`` exceeds the threshold that keeps
+    the fraction ``efficiency`` of the signal. If no background event passes, the rejection is only
+    known to exceed the number of background events: it is reported as that number with
+    ``lower_limit = True``.
+    """
+    y_true = np.asarray(y_true).astype(bool)
+    score = np.asarray(score, float)
+    if y_true.shape != score.shape:
+        raise ValueError(f"labels {y_true.shape} and scores {score.shape} differ in shape")
+    if not 0 < efficiency < 1:
+        raise ValueError(f"efficiency must lie in (0, 1), got {efficiency}")
+    if y_true.all() or not y_true.any():
+        raise ValueError("rejection needs both signal (1) and background (0) events")
+    threshold = np.quantile(score[y_true], 1 - efficiency)
+    bkg = score[~y_true]
+    passing = int(np.sum(bkg >= threshold))
+    return {"efficiency": float(efficiency), "threshold": float(threshold),
+            "background_efficiency": passing / bkg.size,
+            "rejection": bkg.size / passing if passing else float(bkg.size),
+            "lower_limit": passing == 0, "n_background": int(bkg.size)}

@@ -81,3 +81,14 @@ def start(name: str, *, seed: int, metrics_path: str | os.PathLike, keras: bool 
 
     use_style()
     return Session(name=name, seed=int(seed), metrics_path=Path(metrics_path), rng=rng, t0=t0)
+
+
+def show_source(*objects) -> None:
+    """Display the source code of helper functions in the notebook, so that the idea being taught
+    stays visible while its one copy lives in ``helpers``."""
+    import inspect
+
+    from IPython.display import Markdown, display
+
+    for obj in objects:
+        display(Markdown(f"```python\n{inspect.getsource(obj).rstrip()}\n```"))

@@ -46,3 +46,45 @@ def load_dataset(n_per_class, *, incidence="fixed", seed=0, **kw) -> dict:
     return {"x": x[order], "t": t[order], "y": y[order],
             "truth": {k: v[order] for k, v in truth.items()},
             "accepted_fraction": {sp: n_per_class / int(p["n_generated"]) for sp, p in zip(SPECIES, parts)}}
+
+
+def split_indices(n: int, *, seed: int, fractions=(0.7, 0.1, 0.2)):
+    """Shuffled (train, validation, test) index arrays; the test part is never used for choices."""
+    if len(fractions) != 3 or abs(sum(fractions) - 1) > 1e-9 or min(fractions) <= 0:
+        raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions!r}")
+    order = np.random.default_rng(seed).permutation(n)
+    a = int(round(fractions[0] * n))
+    b = a + int(round(fractions[1] * n))
+    return order[:a], order[a:b], order[b:]
+
+
+#: deposits are divided by this before entering a network, so typical inputs are O(1)
+ENERGY_SCALE_MEV = 10.0
+#: hit times are divided by this (ns)
+TIME_SCALE_NS = 20.0
+
+
+def network_input(x, layout: str = "3d", *, binarise: bool = False, t=None) -> np.ndarray:
+    """Events (n, layer, x, y) as network input.
+
+    ``layout="3d"`` gives (n, layer, x, y, channels) for Conv3D; ``"2d"`` gives (n, x, y, layers ×
+    channels) with the layers as channels. ``binarise`` replaces every non-zero deposit by 1.0 (the
+    study's hit/no-hit data). ``t`` adds the first-hit times as a second channel.
+    """
+    x = np.asarray(x, np.float32)
+    if x.ndim != 4:
+        raise ValueError(f"events must have shape (n, layers, x, y), got {x.shape}")
+    if layout not in ("3d", "2d"):
+        raise ValueError(f"layout must be '3d' or '2d', got {layout!r}")
+    v = (x > 0).astype(np.float32) if binarise else x / ENERGY_SCALE_MEV
+    chans = [v]
+    if t is not None:
+        t = np.asarray(t, np.float32)
+        if t.shape != x.shape:
+            raise ValueError(f"times have shape {t.shape}, deposits {x.shape}")
+        chans.append(t / TIME_SCALE_NS)
+    v = np.stack(chans, axis=-1)                       # (n, L, X, Y, C)
+    if layout == "2d":
+        n, L, X, Y, C_ = v.shape
+        v = v.transpose(0, 2, 3, 1, 4).reshape(n, X, Y, L * C_)
+    return v
