@@ -13,6 +13,7 @@ module copies ``_config.yml``, ``_toc.yml``, ``book/`` and the executed notebook
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,45 @@ def toc_files(toc_path: Path) -> list[str]:
     return out
 
 
+_PLACEHOLDER = re.compile(r"\{\{\s*(m|s):([\w.-]+):([\w.\[\]-]+)(?::([^}\s]+))?\s*\}\}")
+
+
+def _run_metrics(folder: Path) -> dict[str, dict]:
+    from .metrics import read_metrics
+
+    out = {}
+    for p in folder.rglob("*.metrics.json"):
+        m = read_metrics(p)
+        out[m["notebook"]] = m["metrics"]
+    return out
+
+
+def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> str:
+    """Replace ``{{ m:NOTEBOOK:dotted.key:FORMAT }}`` by a number from that notebook's metrics of
+    the run being rendered, and ``{{ s:NOTEBOOK:dotted.key:DIGITS }}`` (a summary with mean, std,
+    sem, n) by "mean ± std". Prose pages thus quote only numbers that a run produced."""
+    from .regression import flatten
+
+    flat = {nb: flatten(m) for nb, m in metrics.items()}
+
+    def sub(match):
+        kind, nb, key, fmt = match.groups()
+        if nb not in flat:
+            raise RunError(f"{where}: {match.group(0)} names notebook {nb!r}, which has no metrics in this run")
+        if kind == "m":
+            if key not in flat[nb]:
+                raise RunError(f"{where}: {match.group(0)}: no metric {key!r} in {nb}")
+            return format(flat[nb][key], fmt or "")
+        digits = int(fmt or 3)
+        try:
+            mean, std = flat[nb][f"{key}.mean"], flat[nb][f"{key}.std"]
+        except KeyError:
+            raise RunError(f"{where}: {match.group(0)}: {key!r} in {nb} is not a summary (mean, std)") from None
+        return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+    return _PLACEHOLDER.sub(sub, text)
+
+
 def _copy_for_book(src: Path, dst: Path) -> None:
     """Copy an executed notebook; hide papermill's injected cell when it only sets METRICS_PATH
     (a machine-specific path that teaches nothing). Injected profile parameters stay visible."""
@@ -71,6 +111,9 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, staging / name)
     shutil.copytree(root / "book", staging / "book")
+    metrics = _run_metrics(runs / profile)
+    for page in (staging / "book").glob("*.md"):
+        page.write_text(fill_metrics(page.read_text(), metrics, where=page.name))
     notebooks = []
     missing = []
     for entry in toc_files(root / "_toc.yml"):

@@ -43,3 +43,22 @@ def test_citations_resolve_and_launch_buttons(html):
     page = (html / "notebooks" / "01-perceptron-to-cnn" / "01-perceptron.html").read_text()
     assert "colab.research.google.com" in page and "mybinder.org" in page
     assert "01-perceptron.ipynb" in page          # download button for the notebook
+
+
+def test_landing_page_numbers_come_from_the_run(html, smoke_metrics):
+    page = (html / "book" / "ch02-gaps-antiparticles.html").read_text()
+    s = smoke_metrics["02-cnn-classifier"]["metrics"]["results"]["fixed_3d"]["test_accuracy"]
+    assert f"{s['mean']:.3f} ± {s['std']:.3f}" in page
+    assert "{{" not in page
+
+
+def test_fill_metrics_errors():
+    from helpers.book import fill_metrics
+    from helpers.run import RunError
+
+    m = {"nb": {"a": {"mean": 0.5, "std": 0.1}, "x": 2.0}}
+    assert fill_metrics("{{ s:nb:a }} {{ m:nb:x:.1f }}", m) == "0.500 ± 0.100 2.0"
+    with pytest.raises(RunError, match="no metrics in this run"):
+        fill_metrics("{{ m:other:x }}", m)
+    with pytest.raises(RunError, match="no metric 'y'"):
+        fill_metrics("{{ m:nb:y }}", m)

@@ -96,3 +96,41 @@ def test_02_01_simulating_gaps_events(smoke_metrics):
         assert m["acceptance"][f"antideuteron_{inc}"]["fraction"] < m["acceptance"][f"antiproton_{inc}"]["fraction"]
     assert m["features"]["antideuteron_fixed"]["annihilation_layer"]["mean"] > \
         m["features"]["antiproton_fixed"]["annihilation_layer"]["mean"]
+
+
+def test_02_02_cnn_classifier(smoke_metrics):
+    m = smoke_metrics["02-cnn-classifier"]["metrics"]
+    assert set(m["results"]) == {"fixed_3d", "fixed_2d", "random_3d", "random_2d"}
+    for r in m["results"].values():
+        assert r["test_accuracy"]["n"] >= 2 and 0.0 <= r["test_accuracy"]["mean"] <= 1.0
+        assert r["test_auc"]["mean"] > 0.5                  # better than chance even at smoke size
+        assert r["rejection"]["mean"] >= 1.0
+
+
+def test_02_03_grad_cam(smoke_metrics):
+    m = smoke_metrics["03-grad-cam"]["metrics"]
+    assert m["gradient_fd_rel_error"] < 1e-8
+    for inc in ("fixed", "random"):
+        for cls in ("antiproton", "antideuteron"):
+            a = m["attention_near_annihilation"][inc][cls]
+            assert 0 <= a["gradcam_peak"] <= 1 and 0 <= a["random_hit"] <= 1
+
+
+def test_02_04_nmf(smoke_metrics):
+    m = smoke_metrics["04-nmf"]["metrics"]
+    for key, s in m["spread"].items():
+        assert s["event_participation"]["mean"] >= 1.0      # at least one detector
+        assert s["basis_participation"]["mean"] >= 1.0
+    for e in m["reconstruction_error"].values():
+        assert e["k_large"] < e["k_small"] <= 1.0 + 1e-9    # more bases reconstruct better
+
+
+def test_02_05_binarised_and_06_beyond(smoke_metrics):
+    m5 = smoke_metrics["05-binarised"]["metrics"]
+    assert set(m5["results"]) == {"fixed_raw", "fixed_binarised", "random_raw", "random_binarised"}
+    for s in m5["gradcam_weight_before_annihilation"].values():
+        assert 0.0 <= s["mean"] <= 1.0
+    m6 = smoke_metrics["06-beyond"]["metrics"]
+    assert len(m6["results"]) == 6
+    for r in m6["results"].values():
+        assert r["test_auc"]["mean"] > 0.5
