@@ -81,22 +81,7 @@ class Tracker:
     def exit_distance(self, pos, direction, layer, i, j):
         """Path length (cm) from a point inside detector (layer, i, j) to the detector's surface
         along ``direction`` (faces or rim, whichever comes first)."""
-        pos = np.asarray(pos, float)
-        d = np.asarray(direction, float)
-        top = self.layer_top(layer)
-        bottom = top - self.thickness
-        dz = d[:, 2]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s_face = np.where(dz > 0, (top - pos[:, 2]) / dz, np.where(dz < 0, (bottom - pos[:, 2]) / dz, np.inf))
-        c = self.centres()
-        px = pos[:, 0] - c[i]
-        py = pos[:, 1] - c[j]
-        a = d[:, 0] ** 2 + d[:, 1] ** 2
-        b = 2 * (px * d[:, 0] + py * d[:, 1])
-        c0 = px ** 2 + py ** 2 - self.radius ** 2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s_rim = np.where(a > 0, (-b + np.sqrt(np.maximum(b ** 2 - 4 * a * c0, 0))) / (2 * a), np.inf)
-        return np.maximum(np.minimum(s_face, s_rim), 0.0)
+        return np.maximum(self.segment(pos, direction, layer, i, j)[1], 0.0)
 
     def segment(self, pos, direction, layer, i, j):
         """Where the line pos + s·direction (s ≥ 0) runs inside detector (layer, i, j).
