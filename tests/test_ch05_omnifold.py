@@ -1,0 +1,104 @@
+"""MultiFold: closure on its own simulation, recovery of a toy truth, weights validated."""
+
+import numpy as np
+import pytest
+
+from helpers.ch05.metrics import (chi2, poisson_bootstrap, replica_covariance, triangular_discriminator,
+                                  wasserstein)
+from helpers.ch05.omnifold import multifold
+from helpers.ch05.toys import correlated_toy, gaussian_toy
+
+
+def _wmean_std(x, w):
+    m = np.average(x, weights=w)
+    return m, np.sqrt(np.average((x - m) ** 2, weights=w))
+
+
+@pytest.fixture(scope="module")
+def gaussian_result():
+    mc = gaussian_toy(40_000, seed=1)
+    data = gaussian_toy(40_000, mu=0.2, sigma=0.8, seed=2)
+    res = multifold(mc["gen"], mc["reco"], data["reco"][data["pass_reco"]], n_iterations=4, epochs=6,
+                    batch_size=1024, seed=3)
+    return mc, data, res
+
+
+def test_recovers_the_toy_truth(gaussian_result):
+    mc, data, res = gaussian_result
+    g = mc["gen"][mc["pass_gen"]]
+    m0, s0 = _wmean_std(g, np.ones_like(g))
+    m, s = _wmean_std(g, res.particle_weights())
+    assert abs(m0) < 0.02 and abs(s0 - 1) < 0.02            # the prior is N(0, 1)
+    assert m == pytest.approx(0.2, abs=0.05)
+    assert s == pytest.approx(0.8, abs=0.06)
+
+
+def test_weights_finite_positive_and_normalised(gaussian_result):
+    mc, _, res = gaussian_result
+    for k in range(len(res.push)):
+        w = res.push[k]
+        assert np.all(np.isfinite(w)) and np.all(w >= 0)
+        assert w[res.pass_gen].sum() == pytest.approx(res.pass_gen.sum(), rel=0.1)
+    assert res.push.shape == (4, len(mc["gen"]))
+    assert np.all(res.push[:, ~res.pass_gen] == 1.0)          # fakes are never reweighted
+
+
+def test_closure_on_its_own_simulation():
+    mc = gaussian_toy(30_000, seed=4)
+    pseudo = gaussian_toy(30_000, seed=5)                  # same physics, independent events
+    res = multifold(mc["gen"], mc["reco"], pseudo["reco"][pseudo["pass_reco"]], n_iterations=2, epochs=4,
+                    batch_size=1024, seed=6)
+    w = res.particle_weights()
+    assert np.mean(np.abs(w - 1)) < 0.15
+    m, s = _wmean_std(mc["gen"][mc["pass_gen"]], w)
+    assert abs(m) < 0.04 and abs(s - 1) < 0.04
+
+
+def test_multifold_keeps_correlations():
+    mc = correlated_toy(30_000, rho=0.0, seed=7)
+    data = correlated_toy(30_000, rho=0.6, seed=8)
+    res = multifold(mc["gen"], mc["reco"], data["reco"][data["pass_reco"]], n_iterations=3, epochs=6,
+                    batch_size=1024, seed=9)
+    w = res.particle_weights()
+    g = mc["gen"][mc["pass_gen"]]
+    cov = np.cov(g.T, aweights=w)
+    rho = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1])
+    assert rho == pytest.approx(0.6, abs=0.12)             # learnt from 2-D data, unbinned
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(mc_weights=-np.ones(100)), "mc_weights must be finite and non-negative"),
+    (dict(mc_weights=np.full(100, np.nan)), "mc_weights must be finite"),
+    (dict(mc_weights=np.ones(99)), r"mc_weights have shape \(99,\)"),
+    (dict(data_weights=np.ones(3)), "data_weights have shape"),
+    (dict(clip=0.7), "clip must lie"),
+    (dict(n_iterations=0), "must be >= 1"),
+])
+def test_bad_inputs_are_named(kwargs, match):
+    mc = gaussian_toy(100, fake_fraction=0.0, inefficiency=0.0, seed=0)
+    with pytest.raises(ValueError, match=match):
+        multifold(mc["gen"], mc["reco"], mc["reco"][:50], **kwargs)
+
+
+def test_mismatched_event_counts():
+    with pytest.raises(ValueError, match="same simulated events"):
+        multifold(np.zeros(10), np.zeros(9), np.zeros(5))
+
+
+def test_metrics_known_values():
+    p = np.array([1.0, 2.0, 3.0])
+    assert triangular_discriminator(p, p) == 0
+    assert triangular_discriminator([1, 0], [0, 1]) == pytest.approx(1000.0)
+    assert chi2([1.0, 2.0], [0.0, 0.0], np.eye(2)) == (5.0, 2)
+    assert chi2([1.0, 2.0], [0.0, 0.0], np.diag([1.0, 4.0]))[0] == pytest.approx(2.0)
+    assert wasserstein([0.0, 1.0], [0.0, 1.0]) == 0
+    assert wasserstein([0.0], [2.0]) == pytest.approx(2.0)
+    assert wasserstein([0.0, 10.0], [0.0], u_weights=[1.0, 0.0]) == 0
+    b = poisson_bootstrap(10_000, 3, seed=1)
+    assert b.shape == (3, 10_000) and abs(b.mean() - 1) < 0.02 and abs(b.var() - 1) < 0.05
+    x = np.random.default_rng(0).normal(size=5000)
+    cov = replica_covariance(x, poisson_bootstrap(5000, 200, seed=2), np.linspace(-3, 3, 7))
+    counts, _ = np.histogram(x, np.linspace(-3, 3, 7))
+    np.testing.assert_allclose(np.diag(cov), counts, rtol=0.3)   # Poisson: variance ≈ count
+    with pytest.raises(ValueError, match="differ in shape"):
+        triangular_discriminator([1, 2], [1, 2, 3])
