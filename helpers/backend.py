@@ -34,6 +34,15 @@ def configure_threads(threads: int) -> None:
             pass
 
 
+def quiet() -> None:
+    """Silence the backend's Python-level warnings (e.g. TensorFlow's retracing notices), which
+    are noise in a rendered notebook; errors still show."""
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+
+
 def make_deterministic() -> None:
     """Ask the backend for deterministic kernels (same seed -> same numbers)."""
     if name() == "tensorflow":

@@ -39,6 +39,7 @@ def set_seed(seed: int, *, threads: int | None = None, keras: bool = True) -> np
         from . import backend
 
         backend.configure_threads(threads)
+        backend.quiet()
         import keras as _keras
 
         _keras.utils.set_random_seed(seed)

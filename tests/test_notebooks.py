@@ -134,3 +134,29 @@ def test_02_05_binarised_and_06_beyond(smoke_metrics):
     assert len(m6["results"]) == 6
     for r in m6["results"].values():
         assert r["test_auc"]["mean"] > 0.5
+
+
+def test_05_01_why_unfold(smoke_metrics):
+    m = smoke_metrics["01-why-unfold"]["metrics"]
+    assert m["folding_triangular"] < 1.0                    # folding the truth reproduces the data
+    assert m["ibu_triangular"][-1] < m["ibu_triangular"][0]  # iterations move towards the truth
+    assert m["ibu_triangular"][-1] < m["bin_by_bin_triangular"]
+    assert abs(m["ibu_mean"][-1] - m["truth_mean"]) < abs(m["ibu_mean"][0] - m["truth_mean"])
+
+
+def test_05_02_omnifold_toy(smoke_metrics):
+    m = smoke_metrics["02-omnifold-toy"]["metrics"]
+    assert m["triangular"]["OmniFold"] < m["triangular"]["prior"]
+    assert m["wasserstein"]["OmniFold"] < m["wasserstein"]["prior"]
+    assert m["rho_unfolded"] > 0.1                           # the simulation has none
+    for v in m["derived_triangular"].values():
+        assert v["unfolded"] < v["prior"]
+
+
+def test_05_03_trust(smoke_metrics):
+    m = smoke_metrics["03-trust"]["metrics"]
+    assert m["closure"]["mean_abs_weight_minus_1"] < 0.2
+    assert abs(m["closure"]["weighted_mean"]) < 0.1
+    assert m["chi2"]["ndf"] >= 1 and m["chi2"]["value"] >= 0
+    for v in m["relative_uncertainty_median"].values():
+        assert v >= 0
