@@ -27,7 +27,6 @@ arrays that the CNN reads.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -377,9 +376,3 @@ def to_grid(events: dict, what: str = "edep", tracker: Tracker | None = None) ->
     grid[flat] = events[f"hit_{what}"]
     return grid.reshape(n, tracker.n_layers, tracker.n_xy, tracker.n_xy)
 
-
-def events_per_second(species="antiproton", n=20000, **kw) -> float:
-    """Throughput of :func:`simulate` on this machine (accepted events per second)."""
-    t0 = time.perf_counter()
-    simulate(species, n, **kw)
-    return n / (time.perf_counter() - t0)
