@@ -160,3 +160,20 @@ def test_05_03_trust(smoke_metrics):
     assert m["chi2"]["ndf"] >= 1 and m["chi2"]["value"] >= 0
     for v in m["relative_uncertainty_median"].values():
         assert v >= 0
+
+
+def test_03_01_synthetic_sky(smoke_metrics):
+    m = smoke_metrics["01-synthetic-sky"]["metrics"]
+    assert 0.08 < m["median_z"] < 0.11
+    # GZ1: 28.5 / 9.3 / 62.2 %; thesis sample 27.1 / 10.4 / 62.5 %
+    assert 0.22 < m["share_spiral"]["mean"] < 0.32
+    assert 0.07 < m["share_elliptical"]["mean"] < 0.14
+    assert 0.56 < m["share_uncertain"]["mean"] < 0.68
+    assert m["uncertain_far"] > m["uncertain_near"] + 0.08   # uncertain grows with redshift
+    assert m["spiral_purity"] > 0.95                          # SPIRAL needs visible arms
+    assert 0.15 < m["elliptical_true_spiral"] < 0.5           # distant spirals voted elliptical
+    assert m["psf_fwhm_fit_sdss"] == pytest.approx(1.43, rel=0.05)
+    assert m["psf_fwhm_fit_hsc"] == pytest.approx(0.60, rel=0.05)
+    assert 0.85 < m["match_chi2"]["mean"] < 1.15              # HSC re-observed = SDSS within noise
+    assert 0.6 < m["arm_snr_ratio_median"] < 1.6
+    assert m["galaxies_per_s_sdss"] > 5

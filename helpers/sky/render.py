@@ -137,7 +137,7 @@ def render(cat: Mapping[str, np.ndarray], indices: Iterable[int] | None = None,
     ``workers`` processes (default: ``PHYSML_THREADS`` or 1) draw chunks of galaxies; the result is
     identical for any number of workers.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     n_all = len(cat["id"])
     idx = np.arange(n_all) if indices is None else np.asarray(list(indices), dtype=np.int64)
