@@ -109,3 +109,35 @@ def rejection_at_efficiency(y_true, score, efficiency: float) -> dict[str, float
             "background_efficiency": passing / bkg.size,
             "rejection": bkg.size / passing if passing else float(bkg.size),
             "lower_limit": passing == 0, "n_background": int(bkg.size)}
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Counts ``C[i, j]`` of galaxies of true class i predicted as class j."""
+    y_true = np.asarray(y_true, dtype=np.int64)
+    y_pred = np.asarray(y_pred, dtype=np.int64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"true labels {y_true.shape} and predictions {y_pred.shape} differ in shape")
+    for name, y in (("true labels", y_true), ("predictions", y_pred)):
+        if y.size and (y.min() < 0 or y.max() >= n_classes):
+            raise ValueError(f"{name} must lie in [0, {n_classes}), got range [{y.min()}, {y.max()}]")
+    return np.bincount(n_classes * y_true + y_pred, minlength=n_classes ** 2).reshape(n_classes, n_classes)
+
+
+def true_positive_rates(cm: np.ndarray) -> np.ndarray:
+    """Per-class recall TP / (TP + FN) from a confusion matrix; a class absent from the truth raises."""
+    cm = np.asarray(cm, dtype=float)
+    support = cm.sum(axis=1)
+    if np.any(support == 0):
+        raise ValueError(f"class(es) {np.flatnonzero(support == 0).tolist()} absent from the true labels: "
+                         "their true-positive rate is undefined")
+    return np.diag(cm) / support
+
+
+def tss(cm: np.ndarray) -> float:
+    """True skill statistic (Hanssen–Kuipers) of a 2 x 2 confusion matrix: TPR_0 + TPR_1 - 1
+    = TP/(TP+FN) - FP/(FP+TN), insensitive to the class ratio of the test set."""
+    cm = np.asarray(cm)
+    if cm.shape != (2, 2):
+        raise ValueError(f"TSS is defined for a 2 x 2 confusion matrix, got shape {cm.shape}")
+    r = true_positive_rates(cm)
+    return float(r[0] + r[1] - 1)
