@@ -1,5 +1,6 @@
 """Every notebook at its smoke profile: the numbers it reports must be right."""
 
+import numpy as np
 import pytest
 
 from helpers import run
@@ -177,3 +178,35 @@ def test_03_01_synthetic_sky(smoke_metrics):
     assert 0.85 < m["match_chi2"]["mean"] < 1.15              # HSC re-observed = SDSS within noise
     assert 0.6 < m["arm_snr_ratio_median"] < 1.6
     assert m["galaxies_per_s_sdss"] > 5
+
+
+def test_03_02_cnn_and_uncertain(smoke_metrics):
+    m = smoke_metrics["02-cnn-and-uncertain"]["metrics"]
+    assert m["n_params"] == 3_448_259                         # 3 convolutions + 1024 + 1024 + softmax
+    assert 0.6 < m["dense_share"] < 0.75
+    for key in ("three_class", "two_class"):
+        s = m[key]
+        cm = np.array(s["confusion_mean"])
+        assert abs(np.trace(cm) / cm.sum() - s["accuracy"]["mean"]) < 0.01   # test sizes differ by a galaxy or two
+        assert s["accuracy"]["n"] == m["n_repeats"]
+    u = m["uncertain"]
+    assert u["n"] > 0 and 0.3 < u["true_spiral_fraction"] < 0.9   # uncertain = mostly spirals
+
+
+def test_03_03_class_imbalance(smoke_metrics):
+    m = smoke_metrics["03-class-imbalance"]["metrics"]
+    for name in ("imbalanced", "balanced"):
+        r = m["results"][name]
+        assert -1 <= r["honest"]["tss"]["mean"] <= 1
+        # the thesis's epoch is chosen on the test set: on average never worse than the honest one
+        assert r["thesis"]["accuracy"]["mean"] >= r["honest"]["accuracy"]["mean"] - 1e-9
+    assert abs(m["results"]["balanced"]["train_spirals_per_elliptical"] - 1) < 0.05
+    assert m["results"]["imbalanced"]["train_spirals_per_elliptical"] > 1.5
+
+
+def test_03_04_beyond(smoke_metrics):
+    m = smoke_metrics["04-beyond"]["metrics"]
+    assert set(m["results"]) == {"baseline", "class weights", "augmentation", "vote fractions"}
+    assert 0.7 < m["label_truth_agreement"] < 0.99            # ELLIPTICAL flags hold distant spirals
+    for r in m["results"].values():
+        assert 0 <= r["truth_accuracy"]["mean"] <= 1
