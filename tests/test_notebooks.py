@@ -198,8 +198,9 @@ def test_03_03_class_imbalance(smoke_metrics):
     for name in ("imbalanced", "balanced"):
         r = m["results"][name]
         assert -1 <= r["honest"]["tss"]["mean"] <= 1
-        # the thesis's epoch is chosen on the test set: on average never worse than the honest one
-        assert r["thesis"]["accuracy"]["mean"] >= r["honest"]["accuracy"]["mean"] - 1e-9
+        # each run's best test epoch (an oracle) bounds both the thesis's and the honest choice
+        assert r["oracle"]["accuracy"]["mean"] >= r["honest"]["accuracy"]["mean"] - 1e-9
+        assert r["oracle"]["accuracy"]["mean"] >= r["thesis"]["accuracy"]["mean"] - 1e-9
     assert abs(m["results"]["balanced"]["train_spirals_per_elliptical"] - 1) < 0.05
     assert m["results"]["imbalanced"]["train_spirals_per_elliptical"] > 1.5
 
