@@ -51,13 +51,9 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(m|s):([\w.-]+):([\w.\[\]-]+)(?::([^}\s]+))?\
 
 
 def _run_metrics(folder: Path) -> dict[str, dict]:
-    from .metrics import read_metrics
+    from .metrics import collect_run_metrics
 
-    out = {}
-    for p in folder.rglob("*.metrics.json"):
-        m = read_metrics(p)
-        out[m["notebook"]] = m["metrics"]
-    return out
+    return {name: m["metrics"] for name, m in collect_run_metrics(folder).items()}
 
 
 def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> str:
@@ -137,7 +133,9 @@ def build(profile: str = "book", out: Path | None = None, runs: Path | None = No
     """Stage and build; return the HTML folder. Raises ``RuntimeError`` if Sphinx fails."""
     root = repo_root()
     out = Path(out) if out is not None else root
-    staging = (Path(runs) if runs else root / "runs") / profile / "_book_src"
+    # beside, not inside, runs/<profile>: the staged pages carry book/records/*.metrics.json,
+    # which must never be mistaken for this run's metrics
+    staging = (Path(runs) if runs else root / "runs") / f"_book_src-{profile}"
     stage(profile, staging, runs)
     html = out / "_build" / "html"
     if html.exists():

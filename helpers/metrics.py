@@ -59,6 +59,23 @@ def read_metrics(path: str | os.PathLike) -> dict:
     return data
 
 
+def collect_run_metrics(folder: str | os.PathLike) -> dict[str, dict]:
+    """``{notebook name: metrics file}`` for every ``*.metrics.json`` under a run's folder.
+
+    Two files naming the same notebook (a stale copy, a record staged with the book's pages)
+    would make the answer depend on file order, so they are an error that names both paths."""
+    found: dict[str, Path] = {}
+    out: dict[str, dict] = {}
+    for p in sorted(Path(folder).rglob("*.metrics.json")):
+        m = read_metrics(p)
+        name = m["notebook"]
+        if name in found:
+            raise ValueError(f"two metrics files for notebook {name!r} under {folder}: "
+                             f"{found[name]} and {p}; a run folder must hold one per notebook")
+        found[name], out[name] = p, m
+    return out
+
+
 def summarize(values: Iterable[float]) -> dict[str, float]:
     """Mean, sample standard deviation (ddof=1), standard error of the mean, n, min, max.
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .metrics import read_metrics, write_json
+from .metrics import collect_run_metrics, write_json
 
 
 def flatten(metrics: Any, prefix: str = "") -> dict[str, Any]:
@@ -36,10 +36,10 @@ def flatten(metrics: Any, prefix: str = "") -> dict[str, Any]:
 
 def collect(runs_dir: Path) -> dict[str, dict[str, Any]]:
     """``{notebook name: flattened metrics}`` for every ``*.metrics.json`` under ``runs_dir``."""
-    found = sorted(Path(runs_dir).rglob("*.metrics.json"))
+    found = collect_run_metrics(runs_dir)
     if not found:
         raise FileNotFoundError(f"no *.metrics.json under {runs_dir}")
-    return {read_metrics(p)["notebook"]: flatten(read_metrics(p)["metrics"]) for p in found}
+    return {name: flatten(m["metrics"]) for name, m in found.items()}
 
 
 def load_tolerances(path: Path) -> list[dict[str, Any]]:

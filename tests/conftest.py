@@ -35,6 +35,6 @@ def smoke_runs(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def smoke_metrics(smoke_runs) -> dict[str, dict]:
     """``{notebook name: metrics JSON}`` of the smoke run."""
-    from helpers.metrics import read_metrics
+    from helpers.metrics import collect_run_metrics
 
-    return {read_metrics(p)["notebook"]: read_metrics(p) for p in smoke_runs.rglob("*.metrics.json")}
+    return collect_run_metrics(smoke_runs / "smoke")

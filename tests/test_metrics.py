@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers.metrics import format_summary, read_metrics, summarize, to_jsonable, write_json
+from helpers.metrics import collect_run_metrics, format_summary, read_metrics, summarize, to_jsonable, write_json
 
 
 def test_summarize_known_values():
@@ -46,3 +46,14 @@ def test_read_metrics_errors(tmp_path):
     partial.write_text(json.dumps({"notebook": "x"}))
     with pytest.raises(ValueError, match="lacks the key 'metrics'"):
         read_metrics(partial)
+
+
+def test_collect_run_metrics_refuses_two_files_for_one_notebook(tmp_path):
+    def put(rel, value):
+        write_json(tmp_path / rel, {"notebook": "nb", "metrics": {"acc": value}, "wall_time_s": 1.0})
+
+    put("ch/nb.metrics.json", 0.7)
+    assert collect_run_metrics(tmp_path)["nb"]["metrics"] == {"acc": 0.7}
+    put("_book_src/book/records/nb.gpu.metrics.json", 0.9)     # e.g. a record staged with the pages
+    with pytest.raises(ValueError, match="two metrics files for notebook 'nb'"):
+        collect_run_metrics(tmp_path)
