@@ -47,7 +47,8 @@ def toc_files(toc_path: Path) -> list[str]:
     return out
 
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(m|s):([\w.-]+):([\w.\[\]-]+)(?::([^}\s]+))?\s*\}\}")
+# keys may hold any character but white space, ':' and '}' (e.g. "accuracy.bilinear/4", "SDSS→SDSS")
+_PLACEHOLDER = re.compile(r"\{\{\s*(m|s):([\w.-]+):([^\s:}]+)(?::([^}\s]+))?\s*\}\}")
 
 
 def _run_metrics(folder: Path) -> dict[str, dict]:

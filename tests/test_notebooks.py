@@ -211,3 +211,55 @@ def test_03_04_beyond(smoke_metrics):
     assert 0.7 < m["label_truth_agreement"] < 0.99            # ELLIPTICAL flags hold distant spirals
     for r in m["results"].values():
         assert 0 <= r["truth_accuracy"]["mean"] <= 1
+
+
+def test_04_01_shrink_and_enlarge(smoke_metrics):
+    m = smoke_metrics["01-shrink-and-enlarge"]["metrics"]
+    assert m["pitfall"]["keyword_equals_block_mean"] and m["pitfall"]["positional_equals_bilinear"]
+    acc = m["accuracy"]
+    assert {f"{meth}/{f}" for meth in ("nearest", "bilinear", "bicubic") for f in range(2, 9)} <= set(acc)
+    assert all(0 <= a["mean"] <= 1 and a["n"] == m["n_repeats"] for a in acc.values())
+    for meth, drops in m["drops"].items():       # paired drop = original − degraded, same models
+        for f, d in drops.items():
+            assert abs(d["mean"] - (acc["original"]["mean"] - acc[f"{meth}/{f}"]["mean"])) < 1e-9
+    a = m["anomaly"]
+    assert a["grid_phase_dsize"]["6"] == 0.5 and a["grid_phase_dsize"]["8"] == 0.0
+    assert abs(a["grid_phase_fx"]["6"] - 1 / 3) < 1e-12
+    for f in ("6", "7"):                         # averaging can only lower the central surface brightness
+        assert len(a["central_sb_retained"][f]) == int(f)
+        assert all(0.05 < r < 1 for r in a["central_sb_retained"][f])
+    assert m["timing_ratio"]["nearest"] == 1.0 and m["timing_ratio"]["bicubic"] > 1.2
+    assert all(1 <= e <= m["epochs"] for e in m["chosen_epochs"])
+
+
+def test_04_02_sample_size(smoke_metrics):
+    m = smoke_metrics["02-sample-size"]["metrics"]
+    sizes = m["sizes"]
+    for n in sizes:                              # 7:3 split of 2 n galaxies
+        assert abs(m["n_test"][str(n)] - 0.6 * n) <= 1
+        assert m["accuracy"][str(n)]["original"]["n"] == m["n_repeats"]
+    want = np.sqrt(m["n_test"][str(sizes[0])] / m["n_test"][str(sizes[-1])])
+    assert abs(m["binomial_std_ratio"] - want) < 1e-12
+    for s in m["spread"].values():
+        assert abs(s["binomial_ratio"] - want) < 0.15  # accuracies differ a little between sizes
+
+
+def test_04_03_hsc_to_sdss(smoke_metrics):
+    m = smoke_metrics["03-hsc-to-sdss"]["metrics"]
+    assert m["parameters"]["64"] == 3_447_234           # chapter 3's network with 2 outputs
+    assert 5 < m["parameters"]["151"] / m["parameters"]["64"] < 7
+    assert set(m["accuracy"]) == {"SDSS→SDSS", "HSC→HSC", "HSC→SDSS", "matched→matched", "matched→SDSS"}
+    assert m["hidden_arm_spirals"] >= 1                  # arms that only HSC shows exist
+    assert 0.7 < m["labels_vs_truth"] < 0.99
+    for name, d in m["paired"].items():
+        a, b = name.split(" − ")
+        assert abs(d["mean"] - (m["accuracy"][a]["mean"] - m["accuracy"][b]["mean"])) < 1e-9
+
+
+def test_04_04_closing_the_gap(smoke_metrics):
+    m = smoke_metrics["04-closing-the-gap"]["metrics"]
+    acc = m["accuracy"]
+    assert set(acc) == {"plain", "degradation-augmented"}
+    for k, g in m["gain"].items():
+        assert abs(g["mean"] - (acc["degradation-augmented"][k]["mean"] - acc["plain"][k]["mean"])) < 1e-9
+    assert m["worst"]["plain"] == min(v["mean"] for k, v in acc["plain"].items() if k != "original")

@@ -35,6 +35,7 @@ class Trainings:
     extra_prob: np.ndarray | None = None  # (repeats, n_extra, classes) at the last epoch
     seconds: float = 0.0
     train_counts: list[np.ndarray] = field(default_factory=list)
+    evaluations: list = field(default_factory=list)   # per repeat: what ``evaluate`` returned
 
     @property
     def epochs(self) -> int:
@@ -85,12 +86,23 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
                 n_repeats: int, epochs: int, n_per_run: int, balanced: bool = False,
                 test_fraction: float = 0.3, val_fraction: float = 0.0, batch_size: int = 32,
                 seed: int = 0, class_weight: str | None = None, targets: np.ndarray | None = None,
-                extra: np.ndarray | None = None, progress: bool = True) -> Trainings:
+                extra: np.ndarray | None = None, progress: bool = True,
+                restore_best_val: bool = False,
+                evaluate: Callable[[object, np.ndarray], object] | None = None,
+                augment: Callable[[np.ndarray, np.ndarray, np.random.Generator], tuple] | None = None,
+                ) -> Trainings:
     """Train ``n_repeats`` fresh models on reshuffled samples of (images, y).
 
     ``targets`` (n, classes) replaces the one-hot labels as training targets (e.g. vote fractions);
     accuracy is always measured against ``y``. ``class_weight='balanced'`` weights each class by
     n / (k n_c) in the loss. ``extra`` images are scored by each repeat's final model.
+
+    ``restore_best_val`` (needs ``val_fraction > 0``) puts back, after training, the weights of the
+    epoch with the best validation accuracy (the first such epoch, as ``validation_epochs``), so that
+    ``evaluate(model, test_positions)`` — called once per repeat, its result kept in
+    ``Trainings.evaluations`` — scores the honestly chosen model. ``augment(train_positions,
+    targets, rng)`` returns the (images, targets) actually fitted — e.g. degraded versions of those
+    galaxies made from their raw fluxes — once per repeat.
     """
     import keras
 
@@ -102,6 +114,8 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
         raise ValueError(f"n_repeats must be >= 2 to report a spread, got {n_repeats}")
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
+    if restore_best_val and val_fraction <= 0:
+        raise ValueError("restore_best_val needs a validation split: set val_fraction > 0")
     if class_weight not in (None, "balanced"):
         raise ValueError(f"class_weight must be None or 'balanced', got {class_weight!r}")
     k = int(y.max()) + 1
@@ -114,6 +128,7 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
             super().__init__()
             self.x_te, self.y_te, self.x_va, self.y_va = x_te, y_te, x_va, y_va
             self.train, self.test, self.val, self.pred = [], [], [], []
+            self.best_weights = None
 
         def on_epoch_end(self, epoch, logs=None):
             p = np.argmax(self.model.predict(self.x_te, batch_size=256, verbose=0), axis=1)
@@ -123,9 +138,12 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
             if self.x_va is not None:
                 pv = np.argmax(self.model.predict(self.x_va, batch_size=256, verbose=0), axis=1)
                 self.val.append(float(np.mean(pv == self.y_va)))
+                if restore_best_val and self.val[-1] > max(self.val[:-1], default=-1.0):
+                    self.best_weights = [w.copy() for w in self.model.get_weights()]
 
     t0 = time.perf_counter()
     train_acc, test_acc, val_acc, preds, ytests, tidx, extras, counts = [], [], [], [], [], [], [], []
+    evaluations = []
     for r in range(n_repeats):
         rng = np.random.default_rng([seed, r])
         sample = draw_sample(y, n_per_run, rng, balanced)
@@ -142,8 +160,17 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
         if class_weight == "balanced":
             n_c = np.bincount(y[tr], minlength=k)
             cw = {c: float(tr.size / (k * n_c[c])) for c in range(k)}
-        model.fit(images[tr], onehot[tr], epochs=epochs, batch_size=batch_size, verbose=0,
+        if augment is None:
+            x_fit, t_fit = images[tr], onehot[tr]
+        else:
+            x_fit, t_fit = augment(tr, onehot[tr], rng)
+            if len(x_fit) != len(t_fit) or np.shape(x_fit)[1:] != images.shape[1:]:
+                raise ValueError(f"augment must return images shaped (n, {', '.join(map(str, images.shape[1:]))}) "
+                                 f"and n targets; got {np.shape(x_fit)} and {np.shape(t_fit)}")
+        model.fit(x_fit, t_fit, epochs=epochs, batch_size=batch_size, verbose=0,
                   callbacks=[rec], class_weight=cw, shuffle=True)
+        if restore_best_val:
+            model.set_weights(rec.best_weights)
         train_acc.append(rec.train)
         test_acc.append(rec.test)
         if va is not None:
@@ -154,10 +181,12 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
         counts.append(np.bincount(y[tr], minlength=k))
         if extra is not None:
             extras.append(model.predict(extra, batch_size=256, verbose=0))
+        if evaluate is not None:
+            evaluations.append(evaluate(model, te))
         if progress:
             print(f"  repeat {r + 1}/{n_repeats}: final test accuracy {rec.test[-1]:.3f} "
                   f"({time.perf_counter() - t0:.0f} s)", flush=True)
         keras.backend.clear_session()
     return Trainings(k, np.array(train_acc), np.array(test_acc), np.array(val_acc) if val_acc else None,
                      preds, ytests, tidx, np.stack(extras) if extras else None,
-                     time.perf_counter() - t0, counts)
+                     time.perf_counter() - t0, counts, evaluations)
