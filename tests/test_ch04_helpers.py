@@ -198,3 +198,19 @@ def test_run_repeats_restores_the_validation_epoch_and_evaluates_it():
     with pytest.raises(ValueError, match="augment must return images shaped"):
         run_repeats(build, x, y, n_repeats=2, epochs=1, n_per_run=100,
                     augment=lambda tr, t, rng: (x[tr][:, :4], t), progress=False)
+
+
+def test_noise_left_after_degrading_and_its_restoration():
+    # nearest with a whole factor: each pixel is a block mean of f x f noise pixels -> sigma / f
+    for f in (2, 4, 8):
+        assert D.residual_noise(f, "nearest") == pytest.approx(1 / f, rel=0.05)   # ~2,300 coarse pixels at 1/8
+    # bilinear smooths more than nearest, and everything smooths more at 1/8 than at 1/2
+    assert D.residual_noise(2, "bilinear") < D.residual_noise(2, "nearest")
+    assert D.residual_noise(8, "bicubic") < D.residual_noise(2, "bicubic")
+    rng = np.random.default_rng(9)
+    noise = rng.normal(0, 3.0, (40, 64, 64)).astype(np.float32)
+    for m in D.METHODS:
+        back = D.restore_noise(D.degrade(noise, 5, m), 3.0, 5, m, rng)
+        assert back[:, 8:-8, 8:-8].std() == pytest.approx(3.0, rel=0.03)
+    with pytest.raises(ValueError, match="sigma must be >= 0"):
+        D.restore_noise(noise, -1.0, 2, "nearest", rng)

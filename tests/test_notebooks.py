@@ -219,9 +219,11 @@ def test_04_01_shrink_and_enlarge(smoke_metrics):
     acc = m["accuracy"]
     assert {f"{meth}/{f}" for meth in ("nearest", "bilinear", "bicubic") for f in range(2, 9)} <= set(acc)
     assert all(0 <= a["mean"] <= 1 and a["n"] == m["n_repeats"] for a in acc.values())
-    for meth, drops in m["drops"].items():       # paired drop = original − degraded, same models
-        for f, d in drops.items():
-            assert abs(d["mean"] - (acc["original"]["mean"] - acc[f"{meth}/{f}"]["mean"])) < 1e-9
+    for variant, fmt in (("thesis", "{m}/{f}"), ("re-noised", "{m}+noise/{f}")):
+        for meth, drops in m["drops"][variant].items():   # paired drop = original − degraded, same models
+            for f, d in drops.items():
+                assert abs(d["mean"] - (acc["original"]["mean"] - acc[fmt.format(m=meth, f=f)]["mean"])) < 1e-9
+        assert all(u in range(1, 9) for u in m["usable_factor"][variant].values())
     a = m["anomaly"]
     assert a["grid_phase_dsize"]["6"] == 0.5 and a["grid_phase_dsize"]["8"] == 0.0
     assert abs(a["grid_phase_fx"]["6"] - 1 / 3) < 1e-12

@@ -55,3 +55,38 @@ def summarise_probes(evaluations: list[Mapping[str, float]]) -> dict[str, dict[s
 def paired_difference(evaluations: list[Mapping[str, float]], a: str, b: str) -> dict[str, float]:
     """Mean ± std ± s.e. over repeats of accuracy(a) − accuracy(b), scored by the same models."""
     return summarize([e[a] - e[b] for e in evaluations])
+
+
+def degradation_probes(*, factors=None, methods=None, thesis: bool = True, renoised: bool = True,
+                       sigma: float | None = None, seed: int = 0) -> dict[str, Probe]:
+    """The probes of the degradation curves, on raw SDSS cutouts, each ending in ``prepare``:
+
+    * ``"original"``: the test images as they are;
+    * ``"{method}/{factor}"`` (``thesis``): shrunk and enlarged back, as the thesis did;
+    * ``"{method}+noise/{factor}"`` (``renoised``): the same, then white noise added until the
+      per-pixel noise is the SDSS noise ``sigma`` again (``restore_noise``), with a generator seeded
+      by (seed, factor, method) so that every call makes the same images.
+    """
+    from ..sky import constants as C
+    from .data import prepare
+    from .degrade import FACTORS, METHODS, degrade, restore_noise
+
+    factors = FACTORS if factors is None else tuple(factors)
+    methods = METHODS if methods is None else tuple(methods)
+    sigma = C.SDSS.sigma_pixel if sigma is None else sigma
+
+    def plain(f, m):
+        return lambda raw: prepare(degrade(raw, f, m))
+
+    def noisy(f, m):
+        def run(raw):
+            rng = np.random.default_rng([seed, int(f), METHODS.index(m)])
+            return prepare(restore_noise(degrade(raw, f, m), sigma, f, m, rng))
+        return run
+
+    probes: dict[str, Probe] = {"original": prepare}
+    if thesis:
+        probes.update({f"{m}/{f}": plain(f, m) for m in methods for f in factors})
+    if renoised:
+        probes.update({f"{m}+noise/{f}": noisy(f, m) for m in methods for f in factors})
+    return probes
