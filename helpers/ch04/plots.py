@@ -13,7 +13,7 @@ COLOURS = dict(zip(METHODS, OKABE_ITO[:3]))
 def factor_axis(ax, factors=FACTORS) -> None:
     """x axis: 'Original' at 1, then 1/2 … 1/8."""
     ticks = [1, *factors]
-    ax.set_xticks(ticks, ["Original"] + [f"1/{f}" for f in factors])
+    ax.set_xticks(ticks, ["orig."] + [f"1/{f}" for f in factors])
     ax.set_xlabel("test images shrunk to")
 
 
