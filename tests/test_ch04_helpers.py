@@ -214,3 +214,26 @@ def test_noise_left_after_degrading_and_its_restoration():
         assert back[:, 8:-8, 8:-8].std() == pytest.approx(3.0, rel=0.03)
     with pytest.raises(ValueError, match="sigma must be >= 0"):
         D.restore_noise(noise, -1.0, 2, "nearest", rng)
+
+
+def test_chapter4_inputs_are_checked_before_any_work():
+    from helpers.ch04.data import SdssPool, choose_balanced, load_hsc_matched, load_sdss_pool
+    from helpers.ch04.timing import time_enlargement
+
+    with pytest.raises(ValueError, match="n_pool must be between 1 and the sky's 15000 galaxies, got 0"):
+        load_sdss_pool(0)
+    y = np.array([0, 0, 0, 1, 1])
+    pool = SdssPool({"id": np.arange(5)}, np.zeros((5, 64, 64)), np.zeros((5, 64, 64, 1)), y)
+    np.testing.assert_array_equal(choose_balanced(pool, 2), [0, 1, 3, 4])
+    with pytest.raises(ValueError, match="asked for 3 ellipticals but the pool holds 2"):
+        choose_balanced(pool, 3)
+    with pytest.raises(ValueError, match=r"hsc must be \(2, 151, 151\)"):
+        load_hsc_matched(pool, np.array([0, 3]), np.zeros((2, 64, 64)))
+    with pytest.raises(ValueError, match="need rounds >= 2"):
+        time_enlargement(np.zeros((3, 8, 8)), 64, rounds=1)
+    with pytest.raises(ValueError, match=r"small must be \(n, m, m\)"):
+        time_enlargement(np.zeros((8, 8)), 64)
+    with pytest.raises(ValueError, match="at least 2 repeats"):
+        summarise_probes([{"a": 1.0}])
+    with pytest.raises(ValueError, match="3 raw images but 2 labels"):
+        probe_evaluator(np.zeros((3, 4, 4)), np.zeros(2), {})

@@ -11,9 +11,9 @@ from .degrade import METHODS, enlarge, enlarge_batch
 
 def time_enlargement(small: np.ndarray, size: int, *, rounds: int = 7, calls: int = 20,
                      methods=METHODS) -> dict[str, dict[str, float]]:
-    """Seconds per enlarged image, per method: ``loop`` = one ``cv2.resize`` per image (the thesis's
+    """Microseconds per enlarged image, per method: ``loop`` = one ``cv2.resize`` per image (the thesis's
     way; ``calls`` passes over the stack per round), ``batch`` = :func:`enlarge_batch` on the whole
-    stack. Each is timed ``rounds`` times; returns mean and std over rounds, in microseconds."""
+    stack. Each is timed ``rounds`` times; returns the mean and std over rounds."""
     small = np.asarray(small, np.float32)
     if small.ndim != 3:
         raise ValueError(f"small must be (n, m, m), got shape {small.shape}")
