@@ -20,6 +20,8 @@ class Settings:
     batch_size: int = 512
     hidden: tuple = (100, 100, 100)        # the MultiFold network of the OmniFold paper
     learning_rate: float = 1e-3
+    validation: float = 0.2                # early stopping on a held-out fifth, as the paper did (patience 10)
+    patience: int = 3
 
     def build(self):
         return lambda n: default_classifier(n, hidden=tuple(self.hidden), learning_rate=self.learning_rate)
@@ -42,7 +44,8 @@ def unfold(mc, data, settings: Settings, *, seed: int, mc_weights=None, data_wei
     xd = data.features("reco")[data.pass_reco] if data_features is None else data_features
     return multifold(mc.features("gen"), r.features("reco"), xd, pass_gen=mc.pass_gen, pass_reco=r.pass_reco,
                      mc_weights=mc_weights, data_weights=data_weights, n_iterations=settings.n_iterations,
-                     epochs=settings.epochs, batch_size=settings.batch_size, build=settings.build(), seed=seed)
+                     epochs=settings.epochs, batch_size=settings.batch_size, build=settings.build(), seed=seed,
+                     validation=settings.validation, patience=settings.patience)
 
 
 def prior_weights(mc, alt, settings: Settings, *, seed: int) -> np.ndarray:
@@ -56,7 +59,8 @@ def prior_weights(mc, alt, settings: Settings, *, seed: int) -> np.ndarray:
     s = Standardiser.fit(xg[mc.pass_gen])
     rw = Reweighter(xg.shape[1], settings.build(), 1, False)
     r, _ = rw.ratio(s(xg[mc.pass_gen]), np.ones(mc.pass_gen.sum()), s(xa), np.ones(len(xa)), s(xg[mc.pass_gen]),
-                    epochs=settings.epochs, batch_size=settings.batch_size, seed=seed, clip=1e-4)
+                    epochs=settings.epochs, batch_size=settings.batch_size, seed=seed, clip=1e-4,
+                    validation=settings.validation, patience=settings.patience)
     w = np.ones(len(mc))
     w[mc.pass_gen] = r / r.mean()
     return w

@@ -100,13 +100,25 @@ class Reweighter:
         self.warm_start = warm_start
         self.models: list = []
 
-    def ratio(self, x0, w0, x1, w1, x_eval, *, epochs, batch_size, seed, clip, verbose=0):
+    def ratio(self, x0, w0, x1, w1, x_eval, *, epochs, batch_size, seed, clip, verbose=0,
+              validation: float = 0.0, patience: int = 3):
+        """Likelihood ratio p/(1−p) of sample 1 over sample 0 at ``x_eval``. With ``validation`` > 0,
+        that share of the (shuffled) events is held out and training stops when their weighted loss
+        has not improved for ``patience`` epochs, keeping the best weights."""
         import keras
 
         X = np.concatenate([x0, x1]).astype("float32")
         y = np.concatenate([np.zeros(len(x0)), np.ones(len(x1))]).astype("float32")
         n = len(X)
         w = np.concatenate([w0 / w0.sum(), w1 / w1.sum()]) * n / 2          # class-balanced, mean 1
+        fit_kw = {}
+        if validation > 0:
+            order = np.random.default_rng(seed).permutation(n)
+            n_val = int(round(validation * n))
+            val, order = order[:n_val], order[n_val:]
+            fit_kw = dict(validation_data=(X[val], y[val], w[val].astype("float32")),
+                          callbacks=[keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)])
+            X, y, w = X[order], y[order], w[order]
         preds = []
         for e in range(self.n_ensemble):
             keras.utils.set_random_seed(seed + e)
@@ -118,7 +130,7 @@ class Reweighter:
                     self.models.append(model)
             model = self.models[e]
             hist = model.fit(X, y, sample_weight=w.astype("float32"), epochs=epochs, batch_size=batch_size,
-                             shuffle=True, verbose=verbose)
+                             shuffle=True, verbose=verbose, **fit_kw)
             preds.append(model.predict(x_eval.astype("float32"), batch_size=4 * batch_size, verbose=0)[:, 0])
         p = np.clip(np.mean(preds, axis=0), clip, 1 - clip)
         return p / (1 - p), hist.history["loss"][-1]
@@ -127,12 +139,19 @@ class Reweighter:
 def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None, data_weights=None,
               n_iterations: int = 3, epochs: int = 10, batch_size: int = 512, n_ensemble: int = 1,
               warm_start: bool = True, clip: float = 1e-4, build: Callable | None = None,
-              seed: int = 0, verbose: int = 0) -> OmniFoldResult:
+              seed: int = 0, verbose: int = 0, normalise: bool = True, validation: float = 0.0,
+              patience: int = 3) -> OmniFoldResult:
     """Unfold ``data`` (detector level) with the simulation (``gen``, ``reco``) by MultiFold.
 
     ``gen``: (n_mc,) or (n_mc, d_gen), NaN where there is no particle-level event (fakes);
     ``reco``: (n_mc, d_reco), NaN where the event was not reconstructed; ``data``: (n_data, d_reco).
-    Masks default to "not NaN". Returns push and pull weights for every iteration.
+    ``normalise``: rescale each step's ratio so that the reweighted total equals its target's
+    (the reconstructed total for step 1, the pulled particle-level total for step 2) — what a
+    perfectly calibrated classifier would give; without it, the totals drift with the classifiers'
+    errors. ``validation``/``patience``: early stopping on a held-out share (see ``Reweighter``).
+    Masks default to "not NaN". With explicit masks, NaN inside a passing event marks an absent
+    feature (e.g. no second jet): the standardiser puts it at the feature's mean, so give the
+    network a 0/1 "present" feature beside it. Returns push and pull weights for every iteration.
     """
     gen, reco, data = _as_2d(gen, "gen"), _as_2d(reco, "reco"), _as_2d(data, "data")
     n = len(gen)
@@ -140,8 +159,9 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
         raise ValueError(f"gen has {n} events but reco has {len(reco)}: they must be the same simulated events")
     if reco.shape[1] != data.shape[1]:
         raise ValueError(f"reco has {reco.shape[1]} features but data has {data.shape[1]}")
-    if not np.all(np.isfinite(data)):
-        raise ValueError("data must be finite (detector-level events always have values)")
+    if np.any(np.isinf(data)) or np.any(np.isnan(data).all(axis=1)):
+        raise ValueError("data must be finite (detector-level events always have values; NaN may only mark "
+                         "an absent feature of an event that has others)")
     pass_gen = ~np.isnan(gen).any(axis=1) if pass_gen is None else np.asarray(pass_gen, bool)
     pass_reco = ~np.isnan(reco).any(axis=1) if pass_reco is None else np.asarray(pass_reco, bool)
     if pass_gen.shape != (n,) or pass_reco.shape != (n,):
@@ -162,22 +182,31 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
     step2 = Reweighter(gen.shape[1], build, n_ensemble, warm_start)
     both = pass_gen & pass_reco
     missing = pass_gen & ~pass_reco
+    if not 0 <= validation < 1:
+        raise ValueError(f"validation must lie in [0, 1), got {validation}")
+    stop = dict(validation=validation, patience=patience)
     push = np.ones(n)
     pushes, pulls, history = [], [], []
     for it in range(n_iterations):
         r1, loss1 = step1.ratio(xr[pass_reco], (w_mc * push)[pass_reco], xd, w_data, xr[pass_reco],
-                                epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it, clip=clip, verbose=verbose)
+                                epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it, clip=clip, verbose=verbose, **stop)
+        if normalise:
+            base = (w_mc * push)[pass_reco]
+            r1 = r1 * base.sum() / (base @ r1)
         pull = push.copy()
         pull[pass_reco] = push[pass_reco] * r1
         pull[~pass_gen] = 1.0                         # fakes: background from the simulation
         if missing.any():
             r1b, _ = step1b.ratio(xg[both], (w_mc * push)[both], xg[both], (w_mc * pull)[both], xg[missing],
                                   epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it + 250,
-                                  clip=clip, verbose=verbose)
+                                  clip=clip, verbose=verbose, **stop)
             pull[missing] = push[missing] * r1b
         r2, loss2 = step2.ratio(xg[pass_gen], (w_mc * push)[pass_gen], xg[pass_gen], (w_mc * pull)[pass_gen],
                                 xg[pass_gen], epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it + 500,
-                                clip=clip, verbose=verbose)
+                                clip=clip, verbose=verbose, **stop)
+        if normalise:
+            base = (w_mc * push)[pass_gen]
+            r2 = r2 * (w_mc * pull)[pass_gen].sum() / (base @ r2)
         new_push = np.ones(n)                        # fakes stay at their MC weight
         new_push[pass_gen] = push[pass_gen] * r2
         for name, arr in (("pull", pull), ("push", new_push)):

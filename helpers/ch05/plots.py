@@ -42,3 +42,43 @@ def moments(values, weights=None):
     """Weighted mean and standard deviation."""
     m = np.average(values, weights=weights)
     return float(m), float(np.sqrt(np.average((values - m) ** 2, weights=weights)))
+
+
+def density(values, edges, weights=None):
+    """Normalised histogram (unit area over the bins) of the finite values."""
+    v = np.asarray(values, float)
+    w = np.ones_like(v) if weights is None else np.asarray(weights, float)
+    ok = np.isfinite(v)
+    h = np.histogram(v[ok], edges, weights=w[ok])[0]
+    return h / h.sum() / np.diff(edges)
+
+
+def grid(columns, edges: dict, curves: dict, *, ratio_to: str | None = None, bands: dict | None = None,
+         band_label: str = "uncertainty", ncols: int = 6, ylim=(0.6, 1.4), label=lambda c: c):
+    """One panel per observable. ``curves``: name → {column → per-bin values}. With ``ratio_to``,
+    every curve is divided by that one; ``bands`` (column → per-bin relative error) is drawn around
+    1 (or around the reference's shape without ``ratio_to``)."""
+    import matplotlib.pyplot as plt
+
+    nrows = int(np.ceil(len(columns) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.35 * ncols, 2.0 * nrows), squeeze=False)
+    for ax, col in zip(axes.flat, columns):
+        e = edges[col]
+        ref = curves[ratio_to][col] if ratio_to else None
+        if bands is not None and col in bands:
+            centre = np.ones(len(e) - 1) if ratio_to else curves[next(iter(curves))][col]
+            lo, hi = centre * (1 - bands[col]), centre * (1 + bands[col])
+            ax.fill_between(e, np.r_[lo, lo[-1]], np.r_[hi, hi[-1]], step="post", color="0.8", lw=0,
+                            label=band_label)
+        for name, c in curves.items():
+            y = c[col] / ref if ratio_to else c[col]
+            ax.stairs(y, e, label=name, lw=1.2)
+        ax.set_title(label(col), fontsize=8)
+        ax.tick_params(labelsize=6)
+        if ratio_to:
+            ax.set_ylim(*ylim)
+    for ax in list(axes.flat)[len(columns):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=6)
+    fig.tight_layout()
+    return fig

@@ -66,9 +66,11 @@ MUON_GAP_EFFICIENCY = 0.70
 MUON_RES_A = {"barrel": 0.017, "endcap": 0.023}
 MUON_RES_B_PER_GEV = 1.0e-4
 MUON_BARREL_ETA = 1.05
-# Tracks: efficiency for charged primaries with pT > 0.5 GeV falls from ≈ 0.90 at central η to
-# ≈ 0.80 at |η| = 2.5 (ATLAS, EPJC 77 (2017) 332 "track reconstruction in Run 2", fig. 5; rounded,
-# our linear interpolation), lower inside dense jet cores (not modelled: assumption).
+# Tracks: efficiency for charged primaries with pT > 0.5 GeV ≈ 0.9 at central η, falling towards
+# 0.7–0.8 at |η| = 2.5 (ATLAS, ATL-PHYS-PUB-2015-051, "Early inner detector tracking performance in
+# the 2015 data at 13 TeV", efficiency vs η). We take 0.90 flat to |η| = 1.3 and a linear fall to 0.80
+# (a rounded reading: assumption). The further loss inside dense jet cores (ATLAS, EPJC 77 (2017) 673)
+# is not modelled.
 TRACK_EFF_CENTRAL = 0.90
 TRACK_EFF_EDGE = 0.80
 TRACK_EFF_FLAT_ETA = 1.3

@@ -82,6 +82,19 @@ class Sample:
     def __len__(self):
         return len(self.pass_gen)
 
+    def split(self, fraction: float, seed: int) -> tuple["Sample", "Sample"]:
+        """Two statistically independent halves (a random ``fraction`` and the rest), each standing
+        for its share of the generated events — e.g. a simulation and a pseudo-data for closure."""
+        if not 0 < fraction < 1:
+            raise ValueError(f"fraction must lie in (0, 1), got {fraction}")
+        take = np.random.default_rng(seed).random(len(self)) < fraction
+        parts = []
+        for sel, f in ((take, fraction), (~take, 1 - fraction)):
+            parts.append(Sample(self.world, {k: v[sel] for k, v in self.gen.items()},
+                                {k: v[sel] for k, v in self.reco.items()}, self.pass_gen[sel], self.pass_reco[sel],
+                                int(round(self.n_generated * f)), self.sigma_pb, self.detector))
+        return parts[0], parts[1]
+
 
 def analysis_sample(world: str, n_events: int, seed: int, *, detector: Detector | None = None,
                     detector_seed: int | None = None, processes: int | None = None,

@@ -162,3 +162,25 @@ def derived(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     m_jj = np.where(np.isnan(e), np.nan, m_jj)
     return {"tau21_trackj1": tau21, "tau32_trackj1": tau32, "m_jj": m_jj,
             "dy_jj": np.abs(table["y_trackj1"] - table["y_trackj2"])}
+
+
+def edges(column: str, values, n_bins: int = 12) -> np.ndarray:
+    """Bin edges for an observable from a reference sample: equal-population bins between the
+    0.5 % and 99.5 % quantiles (φ: uniform in [−π, π]; Ntracks: integers). Values outside are left
+    out of histograms."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if n_bins < 2:
+        raise ValueError(f"n_bins must be >= 2, got {n_bins}")
+    if v.size < 10 * n_bins:
+        raise ValueError(f"{column}: {v.size} values are too few for {n_bins} bins")
+    if column.startswith("phi"):
+        return np.linspace(-np.pi, np.pi, n_bins + 1)
+    q = np.quantile(v, np.linspace(0.005, 0.995, n_bins + 1))
+    if column.startswith("Ntracks"):
+        e = np.unique(np.round(q)) - 0.5
+        return e if len(e) >= 3 else np.arange(v.min(), v.max() + 2) - 0.5
+    e = np.unique(q)
+    if len(e) < 3:
+        raise ValueError(f"{column}: the values are too concentrated for {n_bins} bins")
+    return e
