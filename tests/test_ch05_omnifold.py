@@ -73,6 +73,7 @@ def test_multifold_keeps_correlations():
     (dict(data_weights=np.ones(3)), "data_weights have shape"),
     (dict(clip=0.7), "clip must lie"),
     (dict(n_iterations=0), "must be >= 1"),
+    (dict(validation=1.0), "validation must lie"),
 ])
 def test_bad_inputs_are_named(kwargs, match):
     mc = gaussian_toy(100, fake_fraction=0.0, inefficiency=0.0, seed=0)
@@ -120,3 +121,30 @@ def test_mc_weights_are_carried_through():
     assert np.median(np.abs(rel - np.median(rel))) < 0.1       # the learnt correction is ≈ flat
     m, s = _wmean_std(mc["gen"][mc["pass_gen"]], w)
     assert m == pytest.approx(0.2, abs=0.05) and s == pytest.approx(0.8, abs=0.06)
+
+
+def test_normalised_steps_keep_the_totals_and_masked_features_are_allowed():
+    # a toy with a second feature that is absent (NaN) for a third of the events, flagged by a third
+    rng = np.random.default_rng(4)
+
+    def sample(n, mu):
+        x = rng.normal(mu, 1.0, n)
+        y = np.where(rng.random(n) < 1 / 3, np.nan, rng.normal(0, 1, n))
+        gen = np.stack([x, y, np.isfinite(y).astype(float)], axis=1)
+        reco = gen + np.stack([rng.normal(0, 0.5, n), rng.normal(0, 0.5, n), np.zeros(n)], axis=1)
+        return gen, reco
+
+    gen, reco = sample(6000, 0.0)
+    _, data = sample(6000, 0.3)
+    pass_gen = np.ones(len(gen), bool)
+    pass_reco = rng.random(len(gen)) < 0.9                   # 10 % inefficiency
+    res = multifold(gen, reco, data, pass_gen=pass_gen, pass_reco=pass_reco, n_iterations=2, epochs=20,
+                    batch_size=512, seed=1, validation=0.2, patience=2)
+    for k in range(2):
+        # step 2 is normalised to the pulled total, step 1 to the simulation's reconstructed total
+        assert res.push[k][pass_gen].sum() == pytest.approx(res.pull[k][pass_gen].sum(), rel=1e-6)
+    assert res.pull[0][pass_reco].sum() == pytest.approx(pass_reco.sum(), rel=1e-6)
+    m = np.average(gen[:, 0], weights=res.particle_weights())
+    assert m == pytest.approx(0.3, abs=0.08)                 # the shift is recovered
+    with pytest.raises(ValueError, match="NaN may only mark"):
+        multifold(gen, reco, np.full((5, 3), np.nan), pass_gen=pass_gen, pass_reco=pass_reco)

@@ -63,8 +63,12 @@ def test_histogram_uncertainties_follow_the_recipe(release_file):
     ens = np.array([np.histogram(obs["x"], edges, weights=weights[f"weights_ensemble_{i}"])[0] / width for i in range(4)])
     np.testing.assert_allclose(h.errors["ensemble"], MEDIAN_ERROR_FACTOR * ens.std(axis=0, ddof=1) / 2, rtol=1e-9)
     # total covariance = bootstrap covariances + ensemble² + shifts' outer products
-    boot = sum(np.cov(np.array([np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_{k}_{i}"])[0] / width
-                                 for i in range(n)]), rowvar=False) for k, n in (("data", 30), ("mc", 3)))
+    boot_data = np.array([np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_data_{i}"])[0] / width
+                          for i in range(30)])
+    boot_mc = np.array([np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_mc_{i}"])[0] / width
+                        for i in range(3)])
+    # 30 data replicas > 6 bins: full covariance; 3 MC replicas: only the diagonal
+    boot = np.cov(boot_data, rowvar=False) + np.diag(boot_mc.std(axis=0, ddof=1) ** 2)
     expected = boot + np.diag(h.errors["ensemble"] ** 2) + np.outer(0.1 * nominal, 0.1 * nominal) \
         + np.outer(0.02 * nominal, 0.02 * nominal)
     np.testing.assert_allclose(h.covariance, expected, rtol=1e-8)

@@ -163,6 +163,48 @@ def test_05_03_trust(smoke_metrics):
         assert v >= 0
 
 
+def test_05_04_zjets_events(smoke_metrics):
+    m = smoke_metrics["04-zjets-events"]["metrics"]
+    # the dimuon mass peaks at the Z (91.19 GeV, PDG) inside the 81-101 GeV window
+    assert 89.5 < m["m_ll_median"] < 92.5
+    # σ(p̂T > 180 GeV) ≈ 2.7-2.9 pb for every tune; the fiducial share ≈ 40 %
+    for w in ("mc", "data", "alt"):
+        assert 2.0 < m["sigma_pb"][w] < 3.6
+        assert 0.3 < m["fiducial_sigma_pb"][w] / m["sigma_pb"][w] < 0.5
+    assert m["tau_hand_check"] < 1e-9                       # τ_N = the hand calculation
+    assert abs(sum(m["jet_shares"]) - 1) < 1e-9 and m["jet_shares"][2] > m["jet_shares"][0]
+    # the detector loses tracks (efficiency 0.8-0.9) and events (muons, pT(μμ) migration), adds a few fakes
+    assert 0.82 < m["ntracks_ratio"] < 0.95
+    assert 0.75 < m["efficiency"] < 0.97 and 0.0 < m["fake_fraction"] < 0.1
+    assert m["correlation"]["pT_ll"] > 0.95 and m["correlation"]["Ntracks_trackj1"] > 0.8
+    # less final-state radiation in the pseudo-data: fewer tracks in the leading jet
+    s = m["shifts"]["Ntracks_trackj1"]
+    assert s["shift"] < 0
+
+
+def test_05_05_multifold_zjets(smoke_metrics):
+    m = smoke_metrics["05-multifold-zjets"]["metrics"]
+    assert set(m["delta_unfolded"]) == set(m["delta_prior"]) == set(m["delta_ibu"])
+    assert len(m["delta_unfolded"]) == 24
+    assert m["weights_min"] >= 0 and np.isfinite(m["weights_max"])
+    assert m["closure"]["mean_abs_weight_minus_1"] < 0.5
+    # the fiducial cross-section comes back within 5 standard errors of the truth's statistics
+    assert abs(m["sigma_unfolded_pb"] - m["sigma_true_pb"]) < 5 * m["sigma_true_stat_pb"] + 0.05 * m["sigma_true_pb"]
+    assert len(m["delta_iterations"]) == m["n_iterations"]
+
+
+def test_05_06_uncertainties_release(smoke_metrics):
+    m = smoke_metrics["06-uncertainties-release"]["metrics"]
+    assert m["weights_finite"]
+    assert m["replicas"] == {"ensemble": 2, "bootstrap_data": 2, "bootstrap_mc": 2}
+    assert m["systematics"] == ["weights_muon_momentum", "weights_prior", "weights_track_efficiency"]
+    # 24 observables + weight_mc + nominal + 6 replicas + 3 systematics + weights_dd + target_dd
+    assert m["n_columns"] == 24 + 1 + 1 + 6 + 3 + 2
+    assert abs(m["sigma_nominal_pb"] / m["sigma_true_pb"] - 1) < 0.25
+    assert m["ndf_sum"] >= 24 * 2 and m["chi2_sum"] >= 0
+    assert m["breakdown"]["total"] >= max(v for k, v in m["breakdown"].items() if k != "total") - 1e-12
+
+
 def test_03_01_synthetic_sky(smoke_metrics):
     m = smoke_metrics["01-synthetic-sky"]["metrics"]
     assert 0.08 < m["median_z"] < 0.11

@@ -190,3 +190,42 @@ def test_generation_is_reproducible_and_independent_of_processes():
         generate("herwig", 10, 1)
     with pytest.raises(ValueError, match="seed"):
         generate("mc", 10, -1)
+
+
+def test_features_flag_absent_jets_and_split_partitions_the_sample():
+    from helpers.zjets.data import Sample, features
+
+    s = _flat_sample(300, tracks_per_event=6, seed=5)
+    s["track_counts"][:100] = 0                                 # a third of the events: no tracks at all
+    keep = np.repeat(s["track_counts"] > 0, 6)
+    for k in ("track_pt", "track_eta", "track_phi"):
+        s[k] = s[k][keep]
+    table = O.event_table(s)
+    x = features(table)
+    assert x.shape == (300, 26)
+    np.testing.assert_array_equal(x[:, 24], np.isfinite(table["pT_trackj1"]))
+    assert not x[:100, 24].any() and np.isnan(x[:100, O.COLUMNS.index("m_trackj1")]).all()
+    with pytest.raises(KeyError, match="lacks columns"):
+        features({"pT_l1": np.zeros(3)})
+    sample = Sample("mc", table, table, table["pass"], table["pass"], 1000, 2.0, Detector())
+    a, b = sample.split(0.3, seed=1)
+    assert len(a) + len(b) == 300 and abs(len(a) - 90) < 30
+    assert a.n_generated + b.n_generated == 1000
+    assert a.pass_gen.sum() + b.pass_gen.sum() == sample.pass_gen.sum()
+    assert a.fiducial_sigma_pb == pytest.approx(2.0 * a.pass_gen.sum() / a.n_generated)
+    with pytest.raises(ValueError, match="fraction"):
+        sample.split(1.0, seed=0)
+
+
+def test_edges_per_kind_of_observable():
+    rng = np.random.default_rng(0)
+    e = O.edges("phi_l1", rng.uniform(-np.pi, np.pi, 1000), 8)
+    np.testing.assert_allclose(e, np.linspace(-np.pi, np.pi, 9))
+    e = O.edges("Ntracks_trackj1", rng.poisson(12, 5000).astype(float), 10)
+    assert np.all(e % 1 == 0.5) and np.all(np.diff(e) >= 1)
+    v = rng.exponential(10, 5000)
+    e = O.edges("m_trackj1", v, 10)
+    counts = np.histogram(v, e)[0]
+    assert counts.min() > 0.8 * counts.mean()                   # equal-population bins
+    with pytest.raises(ValueError, match="too few"):
+        O.edges("m_trackj1", v[:50], 10)

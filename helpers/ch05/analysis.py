@@ -112,12 +112,18 @@ def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: in
         cols[f"weights_bootstrap_mc_{i}"] = weights_pb(res, mc, data)
     log(f"bootstraps: {n_bootstrap_data} data + {n_bootstrap_mc} MC runs, "
         f"{seconds.get('bootstrap_data', 0) + seconds.get('bootstrap_mc', 0):.0f} s")
+    # A variation's run starts from the same network seed as ensemble member 0; its column is the
+    # nominal plus the per-event change from that member, so that the shift is the variation's
+    # effect and not one network's fluctuation (per-event weights can then be slightly negative).
+    paired = lambda w: cols["weights_nominal"] + (w - cols["weights_ensemble_0"])  # noqa: E731
     for name, varied in variations.items():
         res = timed("detector", lambda: unfold(mc, data, settings, seed=seed, reco=varied))
-        cols[f"weights_{name}"] = weights_pb(res, mc, data)
+        cols[f"weights_{name}"] = paired(weights_pb(res, mc, data))
     w_prior = timed("prior", lambda: prior_weights(mc, alt, settings, seed=seed + 31))
     res = timed("prior", lambda: unfold(mc, data, settings, seed=seed, mc_weights=w_prior))
-    cols["weights_prior"] = weights_pb(res, mc, data)
+    # the weights include the prior reweighting: they are the unfolded distribution when the
+    # unfolding starts from the alternative prior
+    cols["weights_prior"] = paired(weights_pb(res, mc, data))
     # data-driven non-closure: the simulation reweighted by the nominal result is the "truth"; its
     # detector level, with the same weights, is unfolded as if it were data.
     nominal = ens_results[0]
@@ -135,3 +141,19 @@ def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: in
         f"{seconds.get('detector', 0) + seconds['prior'] + seconds['nonclosure']:.0f} s")
     cols["seconds"] = seconds
     return cols
+
+
+def ibu_observable(mc, data, column: str, edges, n_iterations: int) -> np.ndarray:
+    """D'Agostini IBU of one observable in ``edges`` (the binned comparison): the response from the
+    simulation's events where the observable exists (a jet observable needs the jet), the data's
+    detector-level histogram, background (fakes, events outside the edges) subtracted. Returns the
+    unfolded counts after ``n_iterations``."""
+    from .ibu import build_response, ibu
+
+    g, r = np.asarray(mc.gen[column], float), np.asarray(mc.reco[column], float)
+    pg = mc.pass_gen & np.isfinite(g) & (g >= edges[0]) & (g < edges[-1])
+    pr = mc.pass_reco & np.isfinite(r)
+    resp = build_response(np.nan_to_num(g), np.nan_to_num(r), pg, pr, edges, edges)
+    d = np.asarray(data.reco[column], float)[data.pass_reco]
+    d = np.histogram(d[np.isfinite(d)], edges)[0].astype(float)
+    return ibu(d, resp, n_iterations)[-1]

@@ -166,7 +166,9 @@ class Release:
                 cov += np.diag(err**2)
             else:
                 err = hs.std(axis=0, ddof=1)
-                cov += np.cov(hs, rowvar=False)
+                # a covariance estimated from fewer replicas than bins is singular and noisy: keep
+                # only its diagonal then (bin-to-bin correlations need more replicas)
+                cov += np.cov(hs, rowvar=False) if len(hs) > len(nominal) else np.diag(err**2)
             errors[kind] = err
         for name in self.systematics:
             d = h(self.table[name]) - nominal
