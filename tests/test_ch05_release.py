@@ -106,7 +106,7 @@ def test_bad_files_and_tables_are_named(tmp_path, release_file):
     other = tmp_path / "other.h5"
     with h5py.File(other, "w") as f:
         f["x"] = np.zeros(3)
-    with pytest.raises(ValueError, match="no 'events' group"):
+    with pytest.raises(ValueError, match="neither an 'events' group"):
         Release(other)
     with pytest.raises(ValueError, match="non-finite"):
         write_release(tmp_path / "r.h5", {"x": np.zeros(3)}, {"weights_nominal": np.array([1.0, np.nan, 1.0])})
@@ -128,3 +128,24 @@ def test_fiducial_weights_turn_multifold_weights_into_a_cross_section():
     assert w.sum() == pytest.approx(2 * push[pass_gen].sum() / 4.0)
     with pytest.raises(ValueError, match="luminosity"):
         fiducial_weights(push, pull, pass_gen, pass_reco, 16.0, 0.0)
+
+
+def test_reads_a_release_in_the_atlas_layout(tmp_path):
+    """The ATLAS file is a pandas DataFrame under the key 'df' (pd.read_hdf(..., key="df"))."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("tables")
+    obs, weights = _table(500, seed=3)
+    df = pd.DataFrame({**obs, **weights})
+    path = tmp_path / "atlas_like.h5"
+    df.to_hdf(path, key="df", mode="w")
+    r = Release(path)
+    assert len(r) == 500 and r.systematics == ["weights_detector"]
+    assert len(r.replicas["bootstrap_data"]) == 30
+    edges = np.linspace(-3, 3, 7)
+    h = r.histogram("x", edges)
+    expected = np.histogram(obs["x"], edges, weights=weights["weights_nominal"])[0] / np.diff(edges)
+    np.testing.assert_allclose(h.nominal, expected)
+    other = tmp_path / "other.h5"
+    pd.DataFrame({"a": [1.0]}).to_hdf(other, key="table", mode="w")
+    with pytest.raises(ValueError, match="neither an 'events' group"):
+        Release(other)

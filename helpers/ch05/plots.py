@@ -72,7 +72,7 @@ def grid(columns, edges: dict, curves: dict, *, ratio_to: str | None = None, ban
                             label=band_label)
         for name, c in curves.items():
             y = c[col] / ref if ratio_to else c[col]
-            ax.stairs(y, e, label=name, lw=1.2)
+            ax.stairs(y, e, label=name, lw=1.2, baseline=None if ratio_to else 0)
         ax.set_title(label(col), fontsize=8)
         ax.tick_params(labelsize=6)
         if ratio_to:

@@ -90,7 +90,8 @@ class Histogram:
 
 
 class Release:
-    """Read a release written by :func:`write_release` and histogram observables from it."""
+    """Read a release — written by :func:`write_release`, or a pandas table under the key 'df' as
+    ATLAS published theirs — and histogram observables from it."""
 
     def __init__(self, path):
         import h5py
@@ -100,12 +101,17 @@ class Release:
             raise FileNotFoundError(f"no release file at {path!r}")
         try:
             with h5py.File(path, "r") as f:
-                if "events" not in f:
-                    raise ValueError(f"{path!r} has no 'events' group: not a release written by write_release")
-                self.table = {k: f["events"][k][()] for k in f["events"]}
-                self.attrs = dict(f.attrs)
+                keys = set(f)
+                if "events" in keys:
+                    self.table = {k: f["events"][k][()] for k in f["events"]}
+                    self.attrs = dict(f.attrs)
         except OSError as err:
             raise ValueError(f"{path!r} is not a readable HDF5 file ({err})") from err
+        if "events" not in keys:
+            if "df" not in keys:
+                raise ValueError(f"{path!r} has neither an 'events' group (write_release) nor a pandas table "
+                                 f"under the key 'df' (the ATLAS release); it has {sorted(keys)}")
+            self.table, self.attrs = self._read_pandas(path), {"format": "pandas table 'df' (ATLAS release layout)"}
         if "weights_nominal" not in self.table:
             raise ValueError(f"{path!r} lacks the column 'weights_nominal'")
         self.replicas: dict[str, list[np.ndarray]] = {k: [] for k in REPLICA_KINDS}
@@ -116,6 +122,15 @@ class Release:
         self.systematics = sorted(k for k in self.table if k.startswith("weights_") and k not in ("weights_nominal", "weights_dd")
                                   and not _REPLICA.match(k))
         self.path = path
+
+    @staticmethod
+    def _read_pandas(path):
+        """The ATLAS release's layout: a pandas DataFrame stored with PyTables under the key 'df'
+        (arXiv:2405.20041; shared/notes/omnifold.md)."""
+        import pandas as pd
+
+        df = pd.read_hdf(path, key="df")
+        return {str(c): df[c].to_numpy() for c in df.columns}
 
     def __len__(self):
         return len(self.table["weights_nominal"])
