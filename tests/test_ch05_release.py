@@ -128,6 +128,31 @@ def test_fiducial_weights_turn_multifold_weights_into_a_cross_section():
     assert w.sum() == pytest.approx(2 * push[pass_gen].sum() / 4.0)
     with pytest.raises(ValueError, match="luminosity"):
         fiducial_weights(push, pull, pass_gen, pass_reco, 16.0, 0.0)
+    with pytest.raises(ValueError, match="1-D arrays of one length"):
+        fiducial_weights(push[:9], pull, pass_gen, pass_reco, 16.0, 4.0)
+
+
+def test_analysis_checks_its_inputs_before_training():
+    from helpers.ch05.analysis import Settings, distances, run_release, unfold
+    from helpers.zjets.data import Sample
+    from helpers.zjets.detector import Detector
+
+    def sample(n):
+        t = {"pT_l1": np.arange(n, dtype=float)}
+        ok = np.ones(n, bool)
+        return Sample("mc", t, t, ok, ok, n, 1.0, Detector())
+
+    with pytest.raises(ValueError, match="same events"):
+        unfold(sample(10), sample(10), Settings(), seed=0, reco=sample(9))
+    with pytest.raises(ValueError, match="n_seeds >= 1"):
+        run_release(sample(10), sample(10), sample(10), {}, Settings(), seed=0, n_seeds=0,
+                    n_bootstrap_data=1, n_bootstrap_mc=1)
+    gen = {"x": np.array([0.1, 0.2, 0.7, 0.9])}
+    edges = {"x": np.array([0.0, 0.5, 1.0])}
+    d = distances(gen, np.ones(4, bool), None, gen, np.ones(4, bool), edges)
+    assert d == {"x": 0.0}                                           # a sample against itself
+    with pytest.raises(ValueError, match="one per passing event"):
+        distances(gen, np.ones(4, bool), np.ones(3), gen, np.ones(4, bool), edges)
 
 
 def test_reads_a_release_in_the_atlas_layout(tmp_path):

@@ -136,9 +136,17 @@ def test_detector_efficiencies_and_resolutions_are_what_it_claims():
     gap = np.abs(eta0) < C.MUON_GAP_ETA
     assert ok[~gap].mean() == pytest.approx(C.MUON_EFFICIENCY, abs=0.005)
     assert ok[gap].mean() == pytest.approx(C.MUON_GAP_EFFICIENCY, abs=0.06)
-    # fake tracks: Poisson mean per event
-    r2 = Detector(fake_tracks_per_event=2.0, track_efficiency_shift=-0.5 + 1e-9).simulate(s, seed=2)
-    assert r2["track_counts"].sum() >= 2.0 * len(s["muons"]) * 0.97
+    # fake tracks alone (events without charged particles): Poisson mean per event, pT above 0.5 GeV
+    # with mean 0.5 + 1 GeV, uniform in |η| < 2.5
+    empty = {**s, "track_counts": np.zeros_like(s["track_counts"]), "track_pt": np.zeros(0, np.float32),
+             "track_eta": np.zeros(0, np.float32), "track_phi": np.zeros(0, np.float32)}
+    r2 = Detector(fake_tracks_per_event=2.0).simulate(empty, seed=2)
+    n_ev = len(s["muons"])
+    assert r2["track_counts"].mean() == pytest.approx(2.0, abs=4 * np.sqrt(2.0 / n_ev))
+    assert r2["track_counts"].var() == pytest.approx(2.0, rel=0.05)                 # Poisson: var = mean
+    assert r2["track_pt"].min() >= C.TRACK_PT_MIN_GEV
+    assert r2["track_pt"].mean() == pytest.approx(C.TRACK_PT_MIN_GEV + C.FAKE_TRACK_PT_MEAN_GEV, rel=0.02)
+    assert np.abs(r2["track_eta"]).max() < C.TRACK_ETA_MAX
 
 
 def test_detector_variations_move_what_they_name():
@@ -190,6 +198,17 @@ def test_generation_is_reproducible_and_independent_of_processes():
         generate("herwig", 10, 1)
     with pytest.raises(ValueError, match="seed"):
         generate("mc", 10, -1)
+    with pytest.raises(ValueError, match="n_events"):
+        generate("mc", 0, 1)
+
+
+def test_generate_chunk_rejects_bad_arguments_before_starting_pythia():
+    from helpers.zjets.generate import generate_chunk
+
+    with pytest.raises(ValueError, match="n_events"):
+        generate_chunk("mc", 0, 5)
+    with pytest.raises(ValueError, match="seeds must lie"):
+        generate_chunk("mc", 10, 0)
 
 
 def test_features_flag_absent_jets_and_split_partitions_the_sample():
@@ -215,6 +234,8 @@ def test_features_flag_absent_jets_and_split_partitions_the_sample():
     assert a.fiducial_sigma_pb == pytest.approx(2.0 * a.pass_gen.sum() / a.n_generated)
     with pytest.raises(ValueError, match="fraction"):
         sample.split(1.0, seed=0)
+    with pytest.raises(ValueError, match="level must be"):
+        sample.features("truth")
 
 
 def test_edges_per_kind_of_observable():
@@ -229,3 +250,5 @@ def test_edges_per_kind_of_observable():
     assert counts.min() > 0.8 * counts.mean()                   # equal-population bins
     with pytest.raises(ValueError, match="too few"):
         O.edges("m_trackj1", v[:50], 10)
+    with pytest.raises(ValueError, match="n_bins"):
+        O.edges("m_trackj1", v, 1)

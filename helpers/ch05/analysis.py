@@ -126,8 +126,7 @@ def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: in
     cols["weights_prior"] = paired(weights_pb(res, mc, data))
     # data-driven non-closure: the simulation reweighted by the nominal result is the "truth"; its
     # detector level, with the same weights, is unfolded as if it were data.
-    nominal = ens_results[0]
-    target = nominal.push[-1]
+    target = np.median([r.push[-1] for r in ens_results], axis=0)      # the nominal, unnormalised
     xd = mc.features("reco")[mc.pass_reco]
     res = timed("nonclosure", lambda: unfold(mc, data, settings, seed=seed + 1, data_features=xd,
                                              data_weights=target[mc.pass_reco]))
@@ -157,3 +156,22 @@ def ibu_observable(mc, data, column: str, edges, n_iterations: int) -> np.ndarra
     d = np.asarray(data.reco[column], float)[data.pass_reco]
     d = np.histogram(d[np.isfinite(d)], edges)[0].astype(float)
     return ibu(d, resp, n_iterations)[-1]
+
+
+def distances(gen: dict, passed, weights, truth_gen: dict, truth_passed, edges: dict) -> dict[str, float]:
+    """Triangular discriminator × 10³ per observable between a (weighted) simulation's particle level
+    and a truth sample, in ``edges`` (column → bin edges); absent values (NaN) are left out."""
+    from .metrics import triangular_discriminator
+
+    passed, truth_passed = np.asarray(passed, bool), np.asarray(truth_passed, bool)
+    w = None if weights is None else np.asarray(weights, float)
+    if w is not None and w.shape != (passed.sum(),):
+        raise ValueError(f"weights have shape {w.shape}, expected ({passed.sum()},) — one per passing event")
+    out = {}
+    for c, e in edges.items():
+        a, b = np.asarray(gen[c], float)[passed], np.asarray(truth_gen[c], float)[truth_passed]
+        ok = np.isfinite(a)
+        ha = np.histogram(a[ok], e, weights=None if w is None else w[ok])[0]
+        hb = np.histogram(b[np.isfinite(b)], e)[0]
+        out[c] = triangular_discriminator(ha, hb)
+    return out

@@ -55,9 +55,9 @@ def write_release(path, observables: Mapping[str, np.ndarray], weights: Mapping[
 
     cols = {**{k: np.asarray(v, np.float32) for k, v in observables.items()},
             **{k: np.asarray(v, np.float64) for k, v in weights.items()}}
-    n = {k: v.shape for k, v in cols.items()}
-    if len({s for s in n.values()}) != 1 or next(iter(n.values())).__len__() != 1:
-        raise ValueError(f"every column must be 1-D with one entry per event; shapes: {n}")
+    shapes = {k: v.shape for k, v in cols.items()}
+    if len(set(shapes.values())) != 1 or any(len(s) != 1 for s in shapes.values()):
+        raise ValueError(f"every column must be 1-D with one entry per event; shapes: {shapes}")
     if "weights_nominal" not in weights:
         raise ValueError("a release needs a 'weights_nominal' column")
     for k, v in weights.items():

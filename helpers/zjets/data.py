@@ -77,6 +77,8 @@ class Sample:
         return self.sigma_pb * self.pass_gen.sum() / self.n_generated
 
     def features(self, level: str) -> np.ndarray:
+        if level not in ("gen", "reco"):
+            raise ValueError(f"level must be 'gen' or 'reco', got {level!r}")
         return features(self.gen if level == "gen" else self.reco)
 
     def __len__(self):
