@@ -1,17 +1,14 @@
-"""Shared helpers for physml-book.
+"""Shared helpers for physml-book, organised by domain (README.md has a chapter → notebooks →
+modules table):
 
-Modules, one job each:
-
-- :mod:`helpers.repro`     seeds and thread counts (one call makes a run repeatable)
-- :mod:`helpers.backend`   the few Keras-backend-specific calls, isolated
-- :mod:`helpers.notebook`  the start/finish of every notebook (seed, timer, metrics JSON)
-- :mod:`helpers.metrics`   metrics JSON files and summary statistics over repeats
-- :mod:`helpers.cache`     parameter-keyed, atomic, checksummed on-disk cache for generated data
-- :mod:`helpers.training`  repeated Keras trainings with per-epoch histories
-- :mod:`helpers.plotting`  the book's plotting style
-- :mod:`helpers.run`       the papermill runner with smoke / book / paper profiles
-- :mod:`helpers.book`      builds the Jupyter Book from executed notebooks
-- :mod:`helpers.ch01` …    chapter-specific data and plotting plumbing
+- :mod:`helpers.pipeline`   the runner, book builder, regression check, metrics files, cache, seeds
+- :mod:`helpers.nn`         chapter 1's from-scratch pieces, gradient checks, Grad-CAM, the training loop
+- :mod:`helpers.stats`      summaries over repeats, rejection at efficiency, confusion matrix, TPR, TSS
+- :mod:`helpers.plotting`   the book's plotting style
+- :mod:`helpers.gaps`       chapter 2: the GAPS tracker simulator, data sets, features, models
+- :mod:`helpers.galaxies`   chapters 3–4: the synthetic sky, the thesis's CNN, samples, degradation
+- :mod:`helpers.unfolding`  chapter 5: toys, IBU, OmniFold, metrics, analysis, the weight release
+- :mod:`helpers.zjets`      chapter 5: Pythia 8 Z → μμ + jets events, observables, detector
 """
 
 __version__ = "0.1.0"

@@ -25,7 +25,7 @@ def fresh_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smoke_runs(tmp_path_factory) -> Path:
     """Run every notebook at its smoke profile through the runner; return the runs folder."""
-    from helpers import run
+    from helpers.pipeline import run
 
     out = tmp_path_factory.mktemp("runs")
     assert run.main(["all", "--profile", "smoke", "--out", str(out)]) == 0
@@ -35,6 +35,6 @@ def smoke_runs(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def smoke_metrics(smoke_runs) -> dict[str, dict]:
     """``{notebook name: metrics JSON}`` of the smoke run."""
-    from helpers.metrics import collect_run_metrics
+    from helpers.pipeline.metrics import collect_run_metrics
 
     return collect_run_metrics(smoke_runs / "smoke")

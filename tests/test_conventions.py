@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from helpers.book import toc_files
-from helpers.run import read_parameters, read_profiles
+from helpers.pipeline.book import toc_files
+from helpers.pipeline.run import read_parameters, read_profiles
 
 from conftest import ROOT
 
@@ -33,7 +33,7 @@ def test_notebook_conventions(nb_path):
     assert isinstance(params["SEED"], int)
     code = "\n".join(_src(c) for c in cells if c["cell_type"] == "code")
     assert code.count("write_metrics(") == 1, "writes its metrics with one helper call"
-    assert "start(" in code, "seeds and times itself with helpers.notebook.start"
+    assert "start(" in code, "seeds and times itself with helpers.pipeline.notebook.start"
     last = cells[-1]
     assert last["cell_type"] == "markdown" and _src(last).startswith("## Summary"), "ends with a summary"
     for c in cells:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from helpers import run
-from helpers.metrics import read_metrics
+from helpers.pipeline import run
+from helpers.pipeline.metrics import read_metrics
 
 pytestmark = pytest.mark.notebooks
 

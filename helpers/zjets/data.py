@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..cache import cached_arrays
-from . import constants as C
-from .detector import Detector
-from .generate import CHUNK, generate, settings
-from .observables import COLUMNS, dilepton, event_table
+from helpers.pipeline.cache import cached_arrays
+from helpers.zjets import constants as C
+from helpers.zjets.detector import Detector
+from helpers.zjets.generate import CHUNK, generate, settings
+from helpers.zjets.observables import COLUMNS, dilepton, event_table
 
 PRESELECTION = {"muon_pt_min": 20.0, "muon_eta_max": 2.5, "pt_ll_min": 170.0}
 VERSION = 1

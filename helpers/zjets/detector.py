@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import constants as C
+from helpers.zjets import constants as C
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from . import constants as C
+from helpers.zjets import constants as C
 
 CHUNK = 500                  # events per Pythia instance (one seed each); nextBatch needs small batches
 

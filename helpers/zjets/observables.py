@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import constants as C
+from helpers.zjets import constants as C
 
 MUON_MASS_GEV = 0.1056584                  # PDG
 LEPTON_COLUMNS = ["pT_l1", "pT_l2", "eta_l1", "eta_l2", "phi_l1", "phi_l2", "pT_ll", "y_ll"]

@@ -1,1 +1,0 @@
-"""Chapter 1 (perceptron to CNN): small data sets, a gradient checker and plotting plumbing."""

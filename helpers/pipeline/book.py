@@ -1,0 +1,172 @@
+"""Build the Jupyter Book from notebooks executed by :mod:`helpers.pipeline.run`.
+
+The committed notebooks carry no outputs. The book shows the outputs of a profile's run: this
+module copies ``_config.yml``, ``_toc.yml``, ``book/`` and the executed notebooks from
+``runs/<profile>/`` into a staging folder laid out like the repository, and builds that with
+``jupyter-book build -W -n --keep-going`` (warnings are errors; ``execute_notebooks: "off"`` in
+``_config.yml`` so nothing is executed twice).
+
+    python -m helpers.pipeline.book --profile book        # -> _build/html
+    python -m helpers.pipeline.book --profile smoke --out /tmp/smoke-book
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers.pipeline.paths import repo_root
+from helpers.pipeline.run import RunError
+
+
+def toc_files(toc_path: Path) -> list[str]:
+    """Every file named in ``_toc.yml`` (root, chapters, sections), as written there."""
+    import yaml
+
+    toc = yaml.safe_load(toc_path.read_text())
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    out.append(node[key])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []) or []:
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(toc)
+    return out
+
+
+# keys may hold any character but white space, ':' and '}' (e.g. "accuracy.bilinear/4", "SDSS→SDSS")
+_PLACEHOLDER = re.compile(r"\{\{\s*(m|s):([\w.-]+):([^\s:}]+)(?::([^}\s]+))?\s*\}\}")
+
+
+def _run_metrics(folder: Path) -> dict[str, dict]:
+    from helpers.pipeline.metrics import collect_run_metrics
+
+    return {name: m["metrics"] for name, m in collect_run_metrics(folder).items()}
+
+
+def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> str:
+    """Replace ``{{ m:NOTEBOOK:dotted.key:FORMAT }}`` by a number from that notebook's metrics of
+    the run being rendered, and ``{{ s:NOTEBOOK:dotted.key:DIGITS }}`` (a summary with mean, std,
+    sem, n) by "mean ± std". Prose pages thus quote only numbers that a run produced."""
+    from helpers.pipeline.regression import flatten
+
+    flat = {nb: flatten(m) for nb, m in metrics.items()}
+
+    def sub(match):
+        kind, nb, key, fmt = match.groups()
+        if nb not in flat:
+            raise RunError(f"{where}: {match.group(0)} names notebook {nb!r}, which has no metrics in this run")
+        if kind == "m":
+            if key not in flat[nb]:
+                raise RunError(f"{where}: {match.group(0)}: no metric {key!r} in {nb}")
+            return format(flat[nb][key], fmt or "")
+        digits = int(fmt or 3)
+        try:
+            mean, std = flat[nb][f"{key}.mean"], flat[nb][f"{key}.std"]
+        except KeyError:
+            raise RunError(f"{where}: {match.group(0)}: {key!r} in {nb} is not a summary (mean, std)") from None
+        return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+    return _PLACEHOLDER.sub(sub, text)
+
+
+def _copy_for_book(src: Path, dst: Path) -> None:
+    """Copy an executed notebook; hide papermill's injected cell when it only sets METRICS_PATH
+    (a machine-specific path that teaches nothing). Injected profile parameters stay visible."""
+    import nbformat
+
+    nb = nbformat.read(src, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            lines = [l for l in cell.source.splitlines() if l.strip() and not l.startswith("#")]
+            if all(l.startswith("METRICS_PATH") for l in lines):
+                cell.metadata["tags"] = tags + ["remove-cell"]
+    nbformat.write(nb, dst)
+
+
+def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
+    """Lay out the book's sources with executed notebooks; return the toc's notebook entries."""
+    root = repo_root()
+    runs = Path(runs) if runs is not None else root / "runs"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(root / name, staging / name)
+    shutil.copytree(root / "book", staging / "book")
+    metrics = _run_metrics(runs / profile)
+    for page in (staging / "book").glob("*.md"):
+        page.write_text(fill_metrics(page.read_text(), metrics, where=page.name))
+    notebooks = []
+    missing = []
+    for entry in toc_files(root / "_toc.yml"):
+        if not entry.startswith("notebooks/"):
+            continue
+        rel = Path(entry if entry.endswith(".ipynb") else entry + ".ipynb")
+        executed = runs / profile / rel.relative_to("notebooks")
+        if not executed.is_file():
+            missing.append(str(executed))
+            continue
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        _copy_for_book(executed, staging / rel)
+        notebooks.append(str(rel))
+    if missing:
+        raise RunError(f"the book needs executed notebooks that are missing (run "
+                       f"'python -m helpers.pipeline.run all --profile {profile}' first): {', '.join(missing)}")
+    return notebooks
+
+
+def build(profile: str = "book", out: Path | None = None, runs: Path | None = None) -> Path:
+    """Stage and build; return the HTML folder. Raises ``RuntimeError`` if Sphinx fails."""
+    root = repo_root()
+    out = Path(out) if out is not None else root
+    # beside, not inside, runs/<profile>: the staged pages carry book/records/*.metrics.json,
+    # which must never be mistaken for this run's metrics
+    staging = (Path(runs) if runs else root / "runs") / f"_book_src-{profile}"
+    stage(profile, staging, runs)
+    html = out / "_build" / "html"
+    if html.exists():
+        shutil.rmtree(html)
+    exe = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(staging), "--path-output", str(out),
+           "--all", "-W", "-n", "--keep-going"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not (html / "index.html").is_file():
+        sys.stdout.write(proc.stdout[-20000:])
+        sys.stderr.write(proc.stderr[-20000:])
+        raise RuntimeError(f"jupyter-book build failed (exit {proc.returncode}); see the log above")
+    print(f"book built in {time.perf_counter() - t0:.1f} s: {html / 'index.html'}")
+    return html
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.book", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default="book")
+    ap.add_argument("--out", default=None, help="folder that receives _build/html (default: repo)")
+    args = ap.parse_args(argv)
+    try:
+        build(args.profile, Path(args.out).resolve() if args.out else None)
+    except (RunError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

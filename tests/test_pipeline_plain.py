@@ -1,0 +1,26 @@
+"""helpers.pipeline.plain runs a notebook's cells without Jupyter, with parameters overridden."""
+
+import json
+
+import nbformat
+import pytest
+
+from helpers.pipeline import plain
+
+
+def _nb(path):
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("X = 2\nMETRICS_PATH = 'unused.json'")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell("%pip install nothing"),
+                nbformat.v4.new_code_cell("import json\njson.dump({'y': X ** 2}, open(METRICS_PATH, 'w'))")]
+    nbformat.write(nb, path)
+
+
+def test_parameters_are_overridden_and_pip_cell_skipped(tmp_path):
+    _nb(tmp_path / "t.ipynb")
+    out = tmp_path / "m.json"
+    plain.run(str(tmp_path / "t.ipynb"), str(out), {"X": 7})
+    assert json.loads(out.read_text()) == {"y": 49}
+    with pytest.raises(ValueError, match=r"parameters \['Z'\] are not declared"):
+        plain.run(str(tmp_path / "t.ipynb"), str(out), {"Z": 1})

@@ -1,0 +1,145 @@
+"""The runner validates everything before any kernel starts, and names what is wrong."""
+
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from helpers.pipeline import run
+from helpers.pipeline.run import RunError, coerce, parse_value, plan, read_parameters
+
+from conftest import ROOT
+
+NB = "notebooks/01-perceptron-to-cnn/01-perceptron.ipynb"
+
+
+def _make_repo(tmp_path, params_src, profiles=None):
+    chapter = tmp_path / "notebooks" / "09-toy"
+    chapter.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(params_src)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# toy"), cell,
+                nbformat.v4.new_code_cell("import json; json.dump({'notebook': 'toy', 'metrics': {'x': X}, "
+                                          "'wall_time_s': 0.0}, open(METRICS_PATH, 'w'))")]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nb, chapter / "toy.ipynb")
+    if profiles is not None:
+        (chapter / "profiles.yml").write_text(profiles)
+    return chapter / "toy.ipynb"
+
+
+@pytest.fixture
+def toy_repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("PHYSML_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def test_parameters_are_read_as_literals():
+    params = read_parameters(ROOT / NB)
+    assert params["SEED"] == 0 and isinstance(params["LEARNING_RATE"], float)
+
+
+@pytest.mark.parametrize("raw,expected", [("3", 3), ("0.5", 0.5), ("true", True), ("'a'", "a"),
+                                          ("adam", "adam"), ("[1, 2]", [1, 2])])
+def test_parse_value(raw, expected):
+    assert parse_value(raw) == expected
+
+
+@pytest.mark.parametrize("value,default,ok", [
+    (3, 1, 3), (3, 1.0, 3.0), (2.0, 1, 2), ("x", "y", "x"), (True, False, True), ([1, 2], [0], [1, 2]),
+])
+def test_coerce_accepts(value, default, ok):
+    assert coerce("P", value, default, "nb") == ok
+
+
+@pytest.mark.parametrize("value,default", [("x", 1), (2.5, 1), (True, 1), (1, True), ([1], 1.0), (["a"], [0])])
+def test_coerce_rejects_with_name(value, default):
+    with pytest.raises(RunError, match=r"parameter P"):
+        coerce("P", value, default, "nb")
+
+
+def test_unknown_profile():
+    with pytest.raises(RunError, match="unknown profile 'fast'"):
+        plan([NB], "fast")
+
+
+def test_undeclared_parameter_is_named():
+    with pytest.raises(RunError, match="EPOCHZ is not declared"):
+        plan([NB], "smoke", {"EPOCHZ": 3})
+
+
+def test_wrong_type_is_named():
+    with pytest.raises(RunError, match=r"N_STARTS = 'many' \(str\) does not match .* 50 \(int\)"):
+        plan([NB], "smoke", {"N_STARTS": "many"})
+
+
+def test_metrics_path_is_reserved():
+    with pytest.raises(RunError, match="METRICS_PATH is set by the runner"):
+        plan([NB], "book", {"METRICS_PATH": "x.json"})
+
+
+def test_plan_merges_profile_and_overrides():
+    jobs = plan(["01"], "smoke", {"N_STARTS": 7})
+    assert [j.stem for j in jobs] == ["01-perceptron", "02-neural-networks", "03-cnn-layers", "04-overfitting"]
+    p = jobs[0].parameters
+    assert p["N_STARTS"] == 7 and p["GRID_POINTS"] == 11      # override beats profile, profile kept
+    assert p["METRICS_PATH"].endswith("runs/smoke/01-perceptron-to-cnn/01-perceptron.metrics.json")
+    assert plan(["01"], "book")[0].parameters.keys() == {"METRICS_PATH"}
+
+
+def test_unknown_target():
+    with pytest.raises(RunError, match="target 'chapter-x'"):
+        plan(["chapter-x"], "book")
+
+
+def test_non_literal_parameters_cell(toy_repo):
+    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 2 * 3\n")
+    with pytest.raises(RunError, match="parameter X .* is not a literal"):
+        plan(["all"], "book")
+
+
+def test_missing_required_parameters(toy_repo):
+    _make_repo(toy_repo, "X = 1\n")
+    with pytest.raises(RunError, match="lacks SEED, METRICS_PATH"):
+        plan(["all"], "book")
+
+
+@pytest.mark.parametrize("profiles,match", [
+    ("book:\n  toy: {X: 2}\n", "unknown profile 'book'"),
+    ("smoke:\n  other: {X: 2}\n", "names notebook 'other'"),
+    ("smoke:\n  toy: {Y: 2}\n", "sets Y for toy, which does not declare it"),
+    ("smoke:\n  toy: {X: 'two'}\n", r"X = 'two' \(str\)"),
+    ("smoke: [\n", "not valid YAML"),
+])
+def test_bad_profiles_file(toy_repo, profiles, match):
+    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 1\n", profiles)
+    with pytest.raises(RunError, match=match):
+        plan(["all"], "smoke")
+
+
+def test_toy_notebook_runs_with_profile(toy_repo):
+    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 1\n", "smoke:\n  toy: {X: 5}\n")
+    assert run.main(["all", "--profile", "smoke"]) == 0
+    from helpers.pipeline.metrics import read_metrics
+
+    out = read_metrics(toy_repo / "runs" / "smoke" / "09-toy" / "toy.metrics.json")
+    assert out["metrics"]["x"] == 5
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--profile", "fast"], "unknown profile 'fast'"),
+    (["--profile", "smoke", "-p", "EPOCHZ=3"], "EPOCHZ is not declared"),
+    (["--profile", "smoke", "-p", "N_STARTS=0.5"], "N_STARTS = 0.5 (float)"),
+])
+def test_cli_fails_fast_before_any_kernel(args, message, tmp_path):
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline.run", NB, "--out", str(tmp_path), *args],
+                          cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert elapsed < 15, f"validation took {elapsed:.1f} s: a kernel must not have started"
+    assert not any(tmp_path.rglob("*.ipynb")), "nothing may be executed after a validation error"
