@@ -103,7 +103,7 @@ def test_repeated_trainings_learn_and_record_every_epoch():
     assert tr.test_acc[:, -1].min() > 0.9                          # the toy is easy
     s = tr.scores(tr.validation_epochs())
     np.testing.assert_allclose(s["accuracy"], [tr.test_acc[r, e] for r, e in enumerate(tr.validation_epochs())])
-    assert tr.summary(tr.thesis_epoch())["accuracy"]["n"] == 2
+    assert tr.summary_at(tr.thesis_epoch())["accuracy"]["n"] == 2
     # each run's best test epoch bounds the honest (validation) choice from above
     assert tr.test_acc.max(axis=1).mean() >= s["accuracy"].mean() - 1e-12
     assert tr.thesis_epoch() == int(np.argmax(tr.test_acc.mean(axis=0)))

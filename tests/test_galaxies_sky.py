@@ -40,17 +40,31 @@ def test_cosmology_matches_published_scales():
     np.testing.assert_allclose(P.kpc_per_arcsec([0.05, 0.1, 0.2]), [0.98, 1.84, 3.30], atol=0.01)
 
 
-@pytest.mark.parametrize("survey", ["sdss", "hsc"])
-def test_psf_has_the_stated_fwhm(survey):
+# Published median seeing: SDSS r 1.43" (DR7 imaging), HSC-SSP Wide i 0.6" (Aihara et al. 2018).
+# A Moffat profile (1 + r²/α²)^-β with β = 3 has FWHM = 2α √(2^(1/β) − 1), so at r = FWHM its
+# intensity is (1 + 4 (2^(1/3) − 1))^-3 = 0.1178 of the peak; a Gaussian of the same FWHM has 2^-4.
+MOFFAT3_AT_FWHM = (1 + 4 * (2 ** (1 / 3) - 1)) ** -3
+
+
+@pytest.mark.parametrize("survey, published", [("sdss", 1.43), ("hsc", 0.60)])
+def test_psf_has_the_published_seeing_and_moffat_wings(survey, published):
     s = C.survey(survey)
-    # measured independently by GalSim's half-maximum routine on a finely sampled drawing
-    fine = R.psf(s).drawImage(scale=s.pixel_scale / 10, nx=400, ny=400, method="no_pixel")
-    assert fine.calculateFWHM() == pytest.approx(s.psf_fwhm_median, rel=0.05)
+    scale = published / 40                       # 40 fine pixels per FWHM
+    fine = R.psf(s).drawImage(scale=scale, nx=401, ny=401, method="no_pixel").array
+    assert fine.max() == fine[200, 200]
+    # FWHM by hand: where the profile along a row crosses half its peak (linear interpolation)
+    row = fine[200, 200:] / fine[200, 200]
+    k = int(np.argmax(row < 0.5))
+    r_half = (k - 1) + (row[k - 1] - 0.5) / (row[k - 1] - row[k])
+    assert 2 * r_half * scale == pytest.approx(published, rel=0.03)
+    # the wings of a Moffat with β = 3: intensity at one FWHM from the centre
+    assert row[40] == pytest.approx(MOFFAT3_AT_FWHM, rel=0.05)
+    assert abs(row[40] - 2.0 ** -4) > 0.04          # not a Gaussian
     # a (nearly) point-like galaxy drawn by the production path, with noise, fitted through the pixel
     row = _row(D.load_catalogue(50, seed=1), 0)
-    row.update(type=0, r50=0.005, flux=5e4, sersic_n=1.0, q=1.0, **{f"psf_{s.name}": 1.1 * s.psf_fwhm_median})
+    row.update(type=0, r50=0.005, flux=5e4, sersic_n=1.0, q=1.0, **{f"psf_{s.name}": 1.1 * published})
     stamp = R.draw(R.intrinsic_profile(row), s, row[f"psf_{s.name}"], noise_seed=11)
-    assert M.fit_fwhm(stamp, s.name) == pytest.approx(1.1 * s.psf_fwhm_median, rel=0.05)
+    assert M.fit_fwhm(stamp, s.name) == pytest.approx(1.1 * published, rel=0.05)
 
 
 def test_seeing_distribution_matches_sdss_quartiles(cat15k):

@@ -24,7 +24,7 @@ def train_and_test(build: Callable, x: np.ndarray, y: np.ndarray, splits, *, see
     tr, va, te = splits
     scores, models = [], []
 
-    def evaluate(model):
+    def evaluate(model, _split):
         s = model.predict(x[te], verbose=0, batch_size=512)[:, 0]
         scores.append(s)
         models[:] = [model]

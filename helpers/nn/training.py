@@ -1,27 +1,106 @@
-"""Repeated Keras trainings: one model per seed, per-epoch histories stacked for statistics."""
+"""The book's one loop of repeated Keras trainings: one fresh model per seed, per-epoch histories
+stacked for statistics.
+
+Every chapter that trains a network more than once goes through :func:`repeat_fit`:
+
+* chapter 1 and 2 train on one fixed split (``data = (x_train, y_train, x_val, y_val)``) and let
+  Keras score the validation split after each epoch;
+* chapters 3 and 4 draw a new sample and split per repeat (``data`` is a function of the repeat's
+  number returning a :class:`Split`) and record, after every epoch, the predicted class of every
+  test (and validation) galaxy, so that epochs can be chosen afterwards, honestly or not
+  (:meth:`Trainings.validation_epochs`, :meth:`Trainings.thesis_epoch`).
+
+Each repeat clears the Keras session and re-seeds Keras (weights, shuffling, dropout masks) with
+its own seed, so a repeat's result depends on its seed alone.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from helpers.stats import summarize
+from helpers.stats import confusion_matrix, summarize, true_positive_rates, tss
+
+# short names of the recorded accuracies, as used by the figures of chapters 3-4
+_ALIASES = {"train": "accuracy", "test": "test_accuracy", "val": "val_accuracy"}
 
 
 @dataclass
-class Repeats:
-    """Per-epoch histories of N repeated trainings.
+class Split:
+    """One repeat's data.
 
-    ``history[metric]`` has shape (n_repeats, epochs); epochs after an early stop are NaN.
-    ``final[metric]`` holds each repeat's value at its restored/last epoch.
+    ``y_train`` are the fitted targets (one-hot, vote fractions, or labels). ``y_val``/``y_test``
+    are integer class labels when ``record`` is on (predictions are scored against them); with
+    Keras validation they are whatever ``model.evaluate`` takes. ``info`` carries anything the
+    caller wants back per repeat (e.g. which pool galaxies were in the test set).
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    x_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+    class_weight: dict[int, float] | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Trainings:
+    """Per-epoch histories of N repeated trainings, and what was scored after each.
+
+    ``history[key]`` has shape (repeats, epochs); epochs after an early stop are NaN. Keys are
+    Keras's logs (``loss``, ``accuracy``, ``val_loss`` …) and, with ``record``, the accuracies
+    from recorded predictions (``test_accuracy``, ``val_accuracy``). ``final[key]`` holds one
+    number per repeat (Keras's validation scores at the end, and the numbers ``evaluate``
+    returned); ``evaluations`` keeps whatever ``evaluate`` returned, per repeat.
     """
 
     seeds: list[int]
     history: dict[str, np.ndarray]
     final: dict[str, np.ndarray]
     stopped_epoch: np.ndarray
+    evaluations: list = field(default_factory=list)
+    test_pred: list[np.ndarray] = field(default_factory=list)   # per repeat: (epochs, n_test) classes
+    y_test: list[np.ndarray] = field(default_factory=list)      # per repeat: true labels
+    info: list[dict] = field(default_factory=list)              # per repeat: Split.info
+    n_classes: int = 0
+    seconds: float = 0.0
+    extra_prob: np.ndarray | None = None                         # set by callers that score extra images
+
+    @property
+    def epochs(self) -> int:
+        return next(iter(self.history.values())).shape[1]
+
+    def _hist(self, key: str) -> np.ndarray:
+        key = _ALIASES.get(key, key)
+        if key not in self.history:
+            raise KeyError(f"no per-epoch {key!r} recorded; have {sorted(self.history)}")
+        return self.history[key]
+
+    # accuracies recorded per epoch, under the names chapters 3-4 use
+    @property
+    def train_acc(self) -> np.ndarray:
+        return self._hist("train")
+
+    @property
+    def test_acc(self) -> np.ndarray:
+        return self._hist("test")
+
+    @property
+    def val_acc(self) -> np.ndarray | None:
+        return self.history.get("val_accuracy")
+
+    @property
+    def test_index(self) -> list[np.ndarray]:
+        return [i["test_index"] for i in self.info]
+
+    @property
+    def train_counts(self) -> list[np.ndarray]:
+        return [i["train_counts"] for i in self.info]
 
     def summary(self, metric: str) -> dict[str, float]:
         """Mean ± std (and s.e.) over repeats of ``final[metric]``."""
@@ -30,69 +109,188 @@ class Repeats:
         return summarize(self.final[metric])
 
     def curve(self, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-epoch mean, std and s.e. over repeats (ignoring NaN after early stops)."""
-        h = self.history[metric]
+        """Per-epoch mean, std and s.e. over repeats (ignoring NaN after early stops).
+        ``metric`` is a history key, or ``train``/``test``/``val`` for the accuracies."""
+        h = self._hist(metric)
         n = np.sum(np.isfinite(h), axis=0)
         mean = np.nanmean(h, axis=0)
         std = np.nanstd(h, axis=0, ddof=1) if h.shape[0] > 1 else np.zeros(h.shape[1])
         return mean, std, std / np.sqrt(np.maximum(n, 1))
 
+    def thesis_epoch(self) -> int:
+        """0-based epoch with the highest mean test accuracy (the thesis's choice: the test set
+        chooses, so it is optimistic)."""
+        return int(np.argmax(self.test_acc.mean(axis=0)))
+
+    def validation_epochs(self) -> np.ndarray:
+        """Per repeat, the 0-based epoch with the best validation accuracy (the honest choice)."""
+        if self.val_acc is None:
+            raise ValueError("these trainings kept no validation split (val_fraction=0)")
+        return np.argmax(self.val_acc, axis=1)
+
+    def scores(self, epochs: int | np.ndarray) -> dict[str, np.ndarray]:
+        """Per repeat at the given epoch(s): accuracy, confusion matrix, TPR per class, TSS (2 classes)."""
+        if not self.test_pred:
+            raise ValueError("no per-epoch test predictions were recorded (record=False)")
+        ep = np.broadcast_to(np.asarray(epochs), (len(self.y_test),))
+        cms = np.stack([confusion_matrix(y, p[e], self.n_classes)
+                        for y, p, e in zip(self.y_test, self.test_pred, ep)])
+        out = {"accuracy": np.trace(cms, axis1=1, axis2=2) / cms.sum(axis=(1, 2)),
+               "confusion": cms, "tpr": np.stack([true_positive_rates(c) for c in cms])}
+        if self.n_classes == 2:
+            out["tss"] = np.array([tss(c) for c in cms])
+        return out
+
+    def summary_at(self, epochs: int | np.ndarray) -> dict:
+        """Mean, std, s.e. over repeats of accuracy, TSS, TPR per class and confusion counts at the
+        given epoch(s) (one for all repeats, or one per repeat)."""
+        s = self.scores(epochs)
+        out = {"accuracy": summarize(s["accuracy"])}
+        if "tss" in s:
+            out["tss"] = summarize(s["tss"])
+        out["tpr"] = [summarize(s["tpr"][:, k]) for k in range(self.n_classes)]
+        out["confusion_mean"] = s["confusion"].mean(axis=0).tolist()
+        out["confusion_std"] = s["confusion"].std(axis=0, ddof=1).tolist()
+        return out
+
+
+def _recorder(split: Split, keep_best: bool):
+    """A Keras callback that predicts the test (and validation) images after every epoch."""
+    import keras
+
+    class Record(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.train, self.test, self.val, self.pred = [], [], [], []
+            self.best_weights = None
+
+        def on_epoch_end(self, epoch, logs=None):
+            p = np.argmax(self.model.predict(split.x_test, batch_size=256, verbose=0), axis=1)
+            self.pred.append(p.astype(np.int8))
+            self.test.append(float(np.mean(p == split.y_test)))
+            if split.x_val is not None:
+                pv = np.argmax(self.model.predict(split.x_val, batch_size=256, verbose=0), axis=1)
+                self.val.append(float(np.mean(pv == split.y_val)))
+                if keep_best and self.val[-1] > max(self.val[:-1], default=-1.0):
+                    self.best_weights = [w.copy() for w in self.model.get_weights()]
+
+    return Record()
+
 
 def repeat_fit(
-    build_model: Callable[[], "object"],
-    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    build_model: Callable[[], object],
+    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | Callable[[int], Split],
     *,
     seeds: Sequence[int],
     epochs: int,
     batch_size: int = 32,
     val_batch_size: int | None = 256,
     callbacks: Callable[[], list] | None = None,
-    evaluate: Callable[["object"], dict[str, float]] | None = None,
+    evaluate: Callable[[object, Split], Any] | None = None,
+    record: bool = False,
+    n_classes: int | None = None,
+    restore_best_val: bool = False,
+    progress: bool = False,
     verbose: int = 0,
-) -> Repeats:
-    """Train ``build_model()`` once per seed on ``data = (x_train, y_train, x_val, y_val)``.
+) -> Trainings:
+    """Train ``build_model()`` once per seed and return the stacked histories.
 
-    Each repeat re-seeds Keras (weights, shuffling, dropout masks) with its own seed. The model
-    must be compiled by ``build_model``. Validation runs in batches of ``val_batch_size`` (large
-    batches cut Keras's per-epoch overhead on CPU). ``callbacks()`` makes fresh callbacks per repeat;
-    ``evaluate(model)`` adds extra final numbers (e.g. test accuracy) to ``final``.
+    ``data`` is either ``(x_train, y_train, x_val, y_val)``, the same for every repeat (Keras scores
+    the validation split after each epoch: ``val_loss``, ``val_accuracy`` …, in batches of
+    ``val_batch_size``), or a function ``data(i) -> Split`` giving repeat ``i`` its own sample.
+
+    ``record=True`` (needs ``Split.x_test`` and integer ``y_test``) stores after every epoch the
+    predicted class of every test image and the test and validation accuracies from those
+    predictions (``n_classes`` classes, by default inferred from the targets); the validation split
+    is then not handed to Keras. ``restore_best_val`` (with
+    ``record``) puts back the weights of the epoch with the best validation accuracy before
+    ``evaluate``. ``callbacks()`` makes fresh callbacks per repeat. ``evaluate(model, split)`` is
+    called once per repeat on the final (or restored) model; what it returns is kept in
+    ``evaluations``, and if it is a mapping of numbers, also in ``final``.
     """
     import keras
 
+    seeds = [int(s) for s in seeds]
     if len(seeds) < 1:
         raise ValueError("repeat_fit needs at least one seed")
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
-    x_tr, y_tr, x_va, y_va = data
-    if len(x_tr) != len(y_tr) or len(x_va) != len(y_va):
-        raise ValueError(f"inputs and labels differ in length: train {len(x_tr)}/{len(y_tr)}, "
-                         f"validation {len(x_va)}/{len(y_va)}")
+    if restore_best_val and not record:
+        raise ValueError("restore_best_val chooses the epoch from recorded validation accuracies: set record=True")
+    fixed = not callable(data)
+    if fixed:
+        x_tr, y_tr, x_va, y_va = data
+        if len(x_tr) != len(y_tr) or len(x_va) != len(y_va):
+            raise ValueError(f"inputs and labels differ in length: train {len(x_tr)}/{len(y_tr)}, "
+                             f"validation {len(x_va)}/{len(y_va)}")
+        if record:
+            raise ValueError("record=True needs a test split per repeat: give data as a function returning Split")
     histories: dict[str, list[np.ndarray]] = {}
     finals: dict[str, list[float]] = {}
-    stopped = []
-    for seed in seeds:
+    stopped, evaluations, preds, ytests, infos = [], [], [], [], []
+    n_classes = int(n_classes or 0)
+    t0 = time.perf_counter()
+    for i, seed in enumerate(seeds):
+        split = Split(x_tr, y_tr, x_va, y_va) if fixed else data(i)
+        if record and (split.x_test is None or split.y_test is None):
+            raise ValueError(f"repeat {i}: record=True needs x_test and y_test in the Split")
+        if restore_best_val and split.x_val is None:
+            raise ValueError("restore_best_val needs a validation split: set val_fraction > 0")
         keras.backend.clear_session()
-        keras.utils.set_random_seed(int(seed))
+        keras.utils.set_random_seed(seed)
         model = build_model()
         cbs = callbacks() if callbacks else []
-        hist = model.fit(x_tr, y_tr, validation_data=(x_va, y_va), epochs=epochs,
-                         batch_size=batch_size, validation_batch_size=val_batch_size,
-                         callbacks=cbs, verbose=verbose, shuffle=True)
+        fit_kw = {}
+        rec = None
+        if record:
+            if not n_classes:
+                y_fit = np.asarray(split.y_train)
+                n_classes = y_fit.shape[-1] if y_fit.ndim == 2 else int(y_fit.max()) + 1
+            rec = _recorder(split, restore_best_val)
+            cbs = cbs + [rec]
+        elif split.x_val is not None:
+            fit_kw = {"validation_data": (split.x_val, split.y_val), "validation_batch_size": val_batch_size}
+        hist = model.fit(split.x_train, split.y_train, epochs=epochs, batch_size=batch_size,
+                         callbacks=cbs, verbose=verbose, shuffle=True, class_weight=split.class_weight, **fit_kw)
+        logs = dict(hist.history)
+        if rec is not None:
+            logs["test_accuracy"] = rec.test
+            if rec.val:
+                logs["val_accuracy"] = rec.val
+            if restore_best_val:
+                model.set_weights(rec.best_weights)
+            preds.append(np.stack(rec.pred))
+            ytests.append(np.asarray(split.y_test))
         ran = len(next(iter(hist.history.values())))
         stopped.append(ran)
-        for key, vals in hist.history.items():
+        for key, vals in logs.items():
             row = np.full(epochs, np.nan)
-            row[:ran] = vals
+            row[: len(vals)] = vals
             histories.setdefault(key, []).append(row)
-        scores = model.evaluate(x_va, y_va, verbose=0, return_dict=True)
-        for key, val in scores.items():
-            finals.setdefault(f"val_{key}", []).append(float(val))
+        if fit_kw:
+            scores = model.evaluate(split.x_val, split.y_val, verbose=0, return_dict=True)
+            for key, val in scores.items():
+                finals.setdefault(f"val_{key}", []).append(float(val))
         if evaluate is not None:
-            for key, val in evaluate(model).items():
-                finals.setdefault(key, []).append(float(val))
-    return Repeats(
-        seeds=[int(s) for s in seeds],
+            result = evaluate(model, split)
+            evaluations.append(result)
+            if isinstance(result, dict) and all(isinstance(v, (int, float, np.number)) for v in result.values()):
+                for key, val in result.items():
+                    finals.setdefault(key, []).append(float(val))
+        infos.append(split.info)
+        if progress:
+            last = f"final test accuracy {rec.test[-1]:.3f} " if rec is not None else ""
+            print(f"  repeat {i + 1}/{len(seeds)}: {last}({time.perf_counter() - t0:.0f} s)", flush=True)
+    keras.backend.clear_session()
+    return Trainings(
+        seeds=seeds,
         history={k: np.vstack(v) for k, v in histories.items()},
-        final={k: np.asarray(v) for k, v in finals.items()},
+        final={k: np.asarray(v) for k, v in finals.items() if len(v) == len(seeds)},
         stopped_epoch=np.asarray(stopped),
+        evaluations=evaluations,
+        test_pred=preds,
+        y_test=ytests,
+        info=infos,
+        n_classes=n_classes,
+        seconds=time.perf_counter() - t0,
     )

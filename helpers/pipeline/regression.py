@@ -1,8 +1,11 @@
 """Regression check: compare a run's metrics with recorded reference values.
 
-The reference file (``tests/reference/<profile>.json``) holds every numeric, boolean and text leaf
-of each notebook's ``metrics`` with its recorded value; the tolerance of each key comes from the
-first matching pattern in ``tests/reference/tolerances.yml``. Record after an intended change:
+The reference file (``tests/reference/<profile>.json``) holds the values that the book's pages
+cite (every ``{{ m:… }}`` and ``{{ s:… }}`` placeholder under ``book/``), as the run recorded them,
+and the software versions it was recorded with; the tolerance of each key comes from the first
+matching pattern in ``tests/reference/tolerances.yml``. What the pages do not cite is guarded by
+the tests' own assertions (``tests/test_notebooks.py``), not by recorded values. Record after an
+intended change:
 
     python -m helpers.pipeline.regression record runs/smoke tests/reference/smoke.json
     python -m helpers.pipeline.regression compare runs/smoke tests/reference/smoke.json
@@ -40,6 +43,46 @@ def collect(runs_dir: Path) -> dict[str, dict[str, Any]]:
     if not found:
         raise FileNotFoundError(f"no *.metrics.json under {runs_dir}")
     return {name: flatten(m["metrics"]) for name, m in found.items()}
+
+
+def cited_keys(book_dir: Path | None = None) -> dict[str, set[str]]:
+    """``{notebook: {dotted keys}}`` that the pages under ``book/`` quote through placeholders
+    (a summary placeholder ``{{ s:… }}`` quotes its ``.mean`` and ``.std``)."""
+    from helpers.pipeline.book import _PLACEHOLDER
+    from helpers.pipeline.paths import repo_root
+
+    book_dir = Path(book_dir) if book_dir is not None else repo_root() / "book"
+    out: dict[str, set[str]] = {}
+    for page in sorted(book_dir.rglob("*.md")):
+        for kind, nb, key, _fmt in _PLACEHOLDER.findall(page.read_text()):
+            out.setdefault(nb, set()).update([key] if kind == "m" else [f"{key}.mean", f"{key}.std"])
+    return out
+
+
+def reference_values(reference: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``{notebook: {key: value}}`` part of a reference file."""
+    if "values" not in reference:
+        raise ValueError("a regression reference holds 'values' (and 'versions'); re-record it with "
+                         "'python -m helpers.pipeline.regression record runs/smoke tests/reference/smoke.json'")
+    return reference["values"]
+
+
+def record(runs_dir: Path, book_dir: Path | None = None) -> dict[str, Any]:
+    """The reference of a run: the cited values, and the versions of the software that made them."""
+    found = collect_run_metrics(runs_dir)
+    if not found:
+        raise FileNotFoundError(f"no *.metrics.json under {runs_dir}")
+    values: dict[str, dict[str, Any]] = {}
+    for nb, keys in sorted(cited_keys(book_dir).items()):
+        if nb not in found:
+            raise KeyError(f"the book cites notebook {nb!r}, which has no metrics under {runs_dir}")
+        flat = flatten(found[nb]["metrics"])
+        missing = sorted(keys - set(flat))
+        if missing:
+            raise KeyError(f"the book cites {nb}:{missing[0]}, which the run did not write")
+        values[nb] = {k: flat[k] for k in sorted(keys)}
+    versions = next(iter(found.values())).get("versions", {})
+    return {"versions": versions, "values": values}
 
 
 def load_tolerances(path: Path) -> list[dict[str, Any]]:
@@ -100,13 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tolerances", default=None, help="default: tolerances.yml beside the reference")
     args = ap.parse_args(argv)
     ref_path = Path(args.reference)
-    current = collect(Path(args.runs))
     if args.action == "record":
-        write_json(ref_path, current)
-        print(f"recorded {sum(map(len, current.values()))} values of {len(current)} notebooks in {ref_path}")
+        ref = record(Path(args.runs))
+        write_json(ref_path, ref)
+        print(f"recorded {sum(map(len, ref['values'].values()))} cited values of {len(ref['values'])} "
+              f"notebooks in {ref_path}")
         return 0
+    current = collect(Path(args.runs))
     rules = load_tolerances(Path(args.tolerances) if args.tolerances else ref_path.with_name("tolerances.yml"))
-    failures = compare(current, json.loads(ref_path.read_text()), rules)
+    failures = compare(current, reference_values(json.loads(ref_path.read_text())), rules)
     for f in failures:
         print(f)
     print("regression check:", "passed" if not failures else f"{len(failures)} difference(s)")
