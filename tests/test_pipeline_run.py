@@ -13,6 +13,7 @@ from helpers.pipeline.run import RunError, coerce, parse_value, plan, read_param
 from conftest import ROOT
 
 NB = "notebooks/01-perceptron-to-cnn/01-perceptron.ipynb"
+TOY_PARAMS = "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 1  # int >= 0; a number\n"
 
 
 def _make_repo(tmp_path, params_src, profiles=None):
@@ -96,13 +97,13 @@ def test_unknown_target():
 
 
 def test_non_literal_parameters_cell(toy_repo):
-    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 2 * 3\n")
+    _make_repo(toy_repo, "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 2 * 3  # int\n")
     with pytest.raises(RunError, match="parameter X .* is not a literal"):
         plan(["all"], "book")
 
 
 def test_missing_required_parameters(toy_repo):
-    _make_repo(toy_repo, "X = 1\n")
+    _make_repo(toy_repo, "X = 1  # int\n")
     with pytest.raises(RunError, match="lacks SEED, METRICS_PATH"):
         plan(["all"], "book")
 
@@ -115,13 +116,13 @@ def test_missing_required_parameters(toy_repo):
     ("smoke: [\n", "not valid YAML"),
 ])
 def test_bad_profiles_file(toy_repo, profiles, match):
-    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 1\n", profiles)
+    _make_repo(toy_repo, TOY_PARAMS, profiles)
     with pytest.raises(RunError, match=match):
         plan(["all"], "smoke")
 
 
 def test_toy_notebook_runs_with_profile(toy_repo):
-    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 1\n", "smoke:\n  toy: {X: 5}\n")
+    _make_repo(toy_repo, TOY_PARAMS, "smoke:\n  toy: {X: 5}\n")
     assert run.main(["all", "--profile", "smoke"]) == 0
     from helpers.pipeline.metrics import read_metrics
 
