@@ -150,11 +150,12 @@ def check_runs(profile: str, runs: Path | None = None) -> list[str]:
                             f"{entry.get('describe') or entry.get('commit') or 'an unknown commit'}, "
                             f"now {now['describe'] or now['commit'] or 'outside git'})")
             continue
-        if entry.get("parameters") != wanted:
-            changed = sorted(k for k in set(wanted) | set(entry.get("parameters") or {})
-                             if (entry.get("parameters") or {}).get(k, "<unset>") != wanted.get(k, "<unset>"))
-            problems.append(f"{key}: ran with other parameters than profile {profile!r} plans now "
-                            f"({', '.join(f'{k}: ran {entry['parameters'].get(k, '<default>')!r}, now {wanted.get(k, '<default>')!r}' for k in changed)})")
+        ran = entry.get("parameters") or {}
+        if ran != wanted:
+            changed = sorted(k for k in set(wanted) | set(ran) if ran.get(k, "<default>") != wanted.get(k, "<default>"))
+            diffs = ", ".join(f"{k} ran {ran.get(k, '<default>')!r}, now {wanted.get(k, '<default>')!r}"
+                              for k in changed)
+            problems.append(f"{key}: ran with other parameters than profile {profile!r} plans now ({diffs})")
             continue
         executed = folder / rel.relative_to("notebooks")
         if not executed.is_file():
