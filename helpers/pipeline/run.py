@@ -27,6 +27,7 @@ import ast
 import hashlib
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -466,15 +467,26 @@ def _record(folder: Path, profile: str, key: str, entry: dict[str, Any]) -> None
 
 
 def _stuck_cell(output: Path) -> tuple[int | None, int | None]:
-    """(index, execution count) of the cell papermill marked running in a saved notebook."""
+    """(index, execution count) of the last cell papermill started in a saved notebook: the one
+    that was running when a timeout or Ctrl-C stopped it."""
     try:
         nb = json.loads(output.read_text())
     except (OSError, ValueError):
         return None, None
-    for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            return i, cell.get("execution_count")
-    return None, None
+    started = [(i, c.get("execution_count")) for i, c in enumerate(nb.get("cells", []))
+               if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else (None, None)
+
+
+def _mark_notebook(output: Path, entry: dict[str, Any]) -> None:
+    """Write the status and error into a partially executed notebook's metadata (``physml``), so
+    that the file itself says it did not finish."""
+    try:
+        nb = json.loads(output.read_text())
+    except (OSError, ValueError):
+        return
+    nb.setdefault("metadata", {})["physml"] = {"status": entry["status"], "error": entry.get("error")}
+    output.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def _describe(key: str, entry: dict[str, Any]) -> str:
@@ -490,6 +502,10 @@ def _describe(key: str, entry: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Execution
 # ---------------------------------------------------------------------------------------------
+
+def _quiet_unknown_parameters(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Passed unknown parameter")
+
 
 def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
             keep_going: bool = False) -> list[dict[str, Any]]:
@@ -507,6 +523,11 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
     from helpers.pipeline.metrics import read_metrics
 
     kernel_environment()
+    # papermill's own parameter inference cannot read lines whose domain holds '>=' (it counts
+    # '=' signs) and then warns about "unknown" parameters; plan() has checked them properly.
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
+    if _quiet_unknown_parameters not in logging.getLogger("papermill").filters:
+        logging.getLogger("papermill").addFilter(_quiet_unknown_parameters)
     common = {**git_state(), "environment_hash": environment_hash(),
               "python": sys.version.split()[0], "timeout_s": timeout}
     rows = []
@@ -531,7 +552,8 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
             pm.execute_notebook(
                 str(job.notebook), str(job.output), parameters=job.parameters,
                 cwd=str(job.notebook.parent), kernel_name="python3", progress_bar=False,
-                request_save_on_cell_execute=False, execution_timeout=timeout,
+                # saved after every cell, so that a timeout or Ctrl-C keeps the outputs so far
+                request_save_on_cell_execute=True, execution_timeout=timeout,
             )
         except PapermillExecutionError as err:
             entry["status"] = "failed"
@@ -549,6 +571,7 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
                          error={"cell": cell, "execution_count": count, "ename": "KeyboardInterrupt",
                                 "evalue": "interrupted (Ctrl-C)"})
             _record(folder, profile, key, entry)
+            _mark_notebook(job.output, entry)
             print(f"    {_describe(key, entry)}", file=sys.stderr, flush=True)
             raise
         except Exception as err:  # a dead kernel, an unreadable notebook...
@@ -573,6 +596,7 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
             print(f"    done in {wall:.1f} s (notebook's own timer {entry['notebook_wall_s']:.1f} s)",
                   flush=True)
         else:
+            _mark_notebook(job.output, entry)
             print(f"    {_describe(key, entry)}; partial notebook kept at {job.output}",
                   file=sys.stderr, flush=True)
             if not keep_going:
