@@ -161,6 +161,11 @@ def read_declarations(notebook: Path) -> dict[str, Declared]:
                                    f"start with the parameter's domain, then '; ' and any text: {err}") from None
             if domain is not None:
                 why = domain.problem(default)
+                floats = [default] if domain.type == "float" else (
+                    list(default) if domain.type == "list" and domain.element.type == "float"
+                    and isinstance(default, (list, tuple)) else [])
+                if why is None and any(isinstance(x, int) for x in floats):
+                    why = "a float domain needs float literals (write 1.0, not 1), or overrides would be cast to int"
                 if why is not None:
                     raise RunError(f"{notebook}: parameter {name} = {default!r} (line {node.lineno}) is "
                                    f"outside its own domain '{domain}': {why}")
