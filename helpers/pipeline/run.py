@@ -13,11 +13,18 @@ Profiles:
 
 ``smoke`` and ``paper`` overrides live in one file per chapter, ``notebooks/<chapter>/profiles.yml``.
 Executed notebooks go to ``runs/<profile>/<chapter>/<notebook>.ipynb`` with their metrics JSON
-beside them (``<notebook>.metrics.json``) and a ``runs/<profile>/summary.json`` of run times.
+beside them (``<notebook>.metrics.json``) and a ``runs/<profile>/manifest.json`` recording each
+notebook's status (ok, failed, interrupted, timed_out), parameters, commit, code and environment
+hashes, times and errors; the book builder reads it.
 
 Everything is validated before any kernel starts: an unknown profile, a parameter that the
-notebook does not declare, or a value whose type differs from the declared default is an error
-that names it (papermill itself only warns).
+notebook does not declare, a value whose type differs from the declared default, or a value
+outside the domain declared in the parameters cell (``# int >= 1``, see
+:mod:`helpers.pipeline.domains`) is an error that names it (papermill itself only warns).
+
+Cells time out after ``DEFAULT_TIMEOUTS[profile]`` seconds unless ``--timeout`` says otherwise;
+``--keep-going`` runs the remaining notebooks after a failure. The exit status is 0 when every
+notebook finished ok, 1 when one did not, 2 for invalid arguments and 130 after Ctrl-C.
 """
 
 from __future__ import annotations
