@@ -6,7 +6,7 @@ import re
 import pytest
 
 from helpers.pipeline.book import toc_files
-from helpers.pipeline.run import read_parameters, read_profiles
+from helpers.pipeline.run import RUNNER_PARAMETERS, plan, read_declarations, read_parameters, read_profiles
 
 from conftest import ROOT
 
@@ -39,6 +39,18 @@ def test_notebook_conventions(nb_path):
     for c in cells:
         if c["cell_type"] == "code":
             assert not c.get("outputs") and c.get("execution_count") is None, "committed without outputs"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_parameter_declares_its_domain(nb_path):
+    """Each line of the parameters cell ends with '# DOMAIN[; text]' (book/running.md), the
+    default lies in it, and so do the smoke and paper profiles' values."""
+    declared = read_declarations(nb_path)
+    lacking = [n for n, d in declared.items() if d.domain is None and n not in RUNNER_PARAMETERS]
+    assert not lacking, f"parameters without a domain: {lacking}"
+    assert str(declared["SEED"].domain) == "int >= 0"
+    for profile in ("smoke", "book", "paper"):
+        plan([str(nb_path)], profile)            # raises RunError naming any value outside its domain
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -13,6 +13,7 @@ from helpers.pipeline.run import RunError, coerce, parse_value, plan, read_param
 from conftest import ROOT
 
 NB = "notebooks/01-perceptron-to-cnn/01-perceptron.ipynb"
+TOY_PARAMS = "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 1  # int >= 0; a number\n"
 
 
 def _make_repo(tmp_path, params_src, profiles=None):
@@ -96,13 +97,13 @@ def test_unknown_target():
 
 
 def test_non_literal_parameters_cell(toy_repo):
-    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 2 * 3\n")
+    _make_repo(toy_repo, "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 2 * 3  # int\n")
     with pytest.raises(RunError, match="parameter X .* is not a literal"):
         plan(["all"], "book")
 
 
 def test_missing_required_parameters(toy_repo):
-    _make_repo(toy_repo, "X = 1\n")
+    _make_repo(toy_repo, "X = 1  # int\n")
     with pytest.raises(RunError, match="lacks SEED, METRICS_PATH"):
         plan(["all"], "book")
 
@@ -115,13 +116,13 @@ def test_missing_required_parameters(toy_repo):
     ("smoke: [\n", "not valid YAML"),
 ])
 def test_bad_profiles_file(toy_repo, profiles, match):
-    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 1\n", profiles)
+    _make_repo(toy_repo, TOY_PARAMS, profiles)
     with pytest.raises(RunError, match=match):
         plan(["all"], "smoke")
 
 
 def test_toy_notebook_runs_with_profile(toy_repo):
-    _make_repo(toy_repo, "SEED = 0\nMETRICS_PATH = 'm.json'\nX = 1\n", "smoke:\n  toy: {X: 5}\n")
+    _make_repo(toy_repo, TOY_PARAMS, "smoke:\n  toy: {X: 5}\n")
     assert run.main(["all", "--profile", "smoke"]) == 0
     from helpers.pipeline.metrics import read_metrics
 
@@ -143,3 +144,108 @@ def test_cli_fails_fast_before_any_kernel(args, message, tmp_path):
     assert message in proc.stderr
     assert elapsed < 15, f"validation took {elapsed:.1f} s: a kernel must not have started"
     assert not any(tmp_path.rglob("*.ipynb")), "nothing may be executed after a validation error"
+
+
+# ---------------------------------------------------------------------------------------------
+# Domains: declared in the parameters cell, checked for defaults, profiles and -p alike
+# ---------------------------------------------------------------------------------------------
+
+from helpers.pipeline.domains import DomainSyntaxError, parse_domain, split_comment  # noqa: E402
+
+
+@pytest.mark.parametrize("text,inside,outside", [
+    ("int >= 1", [1, 5], [0, -3, 1.5, True]),
+    ("int >= 2", [2], [1]),
+    ("float > 0", [3e-4, 1], [0.0, -1.0, float("nan"), float("inf")]),
+    ("float", [0.0, -7.5], [float("nan"), float("-inf"), "1"]),
+    ("float in (0, 1)", [0.5], [0.0, 1.0]),
+    ("float in [0, 1)", [0.0], [1.0]),
+    ("float in [0, 1]", [0.0, 1.0], [1.01]),
+    ("float > 0 and <= 1", [1.0], [0.0, 1.5]),
+    ("int in [2, 100]", [2, 100], [1, 101]),
+    ('one of "fixed", "random"', ["fixed"], ["Fixed", 1]),
+    ('str one of "a;b", "c"', ["a;b"], ["a"]),
+    ("str", ["", "x"], [1]),
+    ("bool", [True, False], [1, "true"]),
+    ("list of float in (0, 1)", [[0.7, 0.1, 0.2]], [[], [0.7, 1.2], [float("nan")], 0.5]),
+    ("list of int >= 10", [[30, 60]], [[5]]),
+])
+def test_domain_grammar(text, inside, outside):
+    d = parse_domain(text)
+    for v in inside:
+        assert d.problem(v) is None, (text, v)
+    for v in outside:
+        assert d.problem(v) is not None, (text, v)
+
+
+@pytest.mark.parametrize("text", ["integer >= 1", "int => 1", "int >= one", "str >= 1", "one of",
+                                  "one of adam, sgd", "float in [0, 1", "list of list of int", ""])
+def test_bad_domain_syntax(text):
+    with pytest.raises(DomainSyntaxError):
+        parse_domain(text)
+
+
+def test_split_comment():
+    assert split_comment("# int >= 1; epochs; more") == ("int >= 1", "epochs; more")
+    assert split_comment('# one of "a;b", "c"; text') == ('one of "a;b", "c"', "text")
+    assert split_comment("# float > 0") == ("float > 0", "")
+
+
+@pytest.mark.parametrize("args,message", [
+    # each was accepted by the runner before domains existed, and failed (or misled) inside the kernel
+    (["-p", "BATCH_SIZE=0"], "02-neural-networks.ipynb (-p BATCH_SIZE): parameter BATCH_SIZE = 0 is "
+                             "outside its domain 'int >= 1': 0 is not >= 1"),
+    (["-p", "LEARNING_RATE=1e999"], "parameter LEARNING_RATE = inf is outside its domain 'float > 0': "
+                                    "inf is not finite"),
+    (["-p", "NOISE=-0.1"], "parameter NOISE = -0.1 is outside its domain 'float >= 0'"),
+    (["-p", "N_SEEDS=1"], "parameter N_SEEDS = 1 is outside its domain 'int >= 2'"),
+])
+def test_override_outside_domain_is_named(args, message):
+    with pytest.raises(RunError) as err:
+        plan(["notebooks/01-perceptron-to-cnn/02-neural-networks.ipynb"], "smoke",
+             run._parse_overrides(args[1::2]))
+    assert message in str(err.value)
+
+
+def test_choice_and_list_domains_of_real_notebooks():
+    with pytest.raises(RunError, match=r"OPTIMIZER = 'adamw' is outside its domain 'one of \"adam\", \"sgd\"'"):
+        plan(["notebooks/03-galaxy-zoo/02-cnn-and-uncertain.ipynb"], "book", {"OPTIMIZER": "adamw"})
+    with pytest.raises(RunError, match=r"SIZES = \[\] is outside its domain 'list of int >= 10': the list is empty"):
+        plan(["notebooks/04-resolution/02-sample-size.ipynb"], "book", {"SIZES": []})
+    with pytest.raises(RunError, match=r"VAL_FRACTION = 1.0 is outside its domain 'float in \(0, 1\)'"):
+        plan(["notebooks/04-resolution/02-sample-size.ipynb"], "book", {"VAL_FRACTION": 1})
+
+
+@pytest.mark.parametrize("profiles,match", [
+    ("smoke:\n  toy: {X: -1}\n", r"profiles.yml \[smoke\] toy: parameter X = -1 is outside its domain 'int >= 0'"),
+    ("smoke:\n  toy: {F: .nan}\n", r"parameter F = nan is outside its domain 'float': nan is not finite"),
+    ("paper:\n  toy: {F: .inf}\n", r"parameter F = inf is outside its domain 'float': inf is not finite"),
+])
+def test_profile_value_outside_domain(toy_repo, profiles, match):
+    _make_repo(toy_repo, TOY_PARAMS + "F = 0.5  # float\n", profiles)
+    with pytest.raises(RunError, match=match):
+        plan(["all"], "smoke" if "smoke" in profiles else "paper")
+
+
+@pytest.mark.parametrize("src,match", [
+    (TOY_PARAMS + "Y = 3\n", r"parameter Y \(line 4\) declares no domain"),
+    (TOY_PARAMS + "Y = 3  # the number of things\n", r"parameter Y \(line 4\): the comment must start "
+                                                      r"with the parameter's domain"),
+    (TOY_PARAMS + "Y = 0  # int >= 1\n", r"parameter Y = 0 \(line 4\) is outside its own domain 'int >= 1'"),
+    (TOY_PARAMS + "Y = 1  # float > 0\n", r"Y = 1 \(line 4\) is outside its own domain 'float > 0': a float "
+                                         r"domain needs float literals"),
+    (TOY_PARAMS + "Y = 'ada'  # one of 'adam', 'sgd'\n", r"Y = 'ada' \(line 4\) is outside its own domain"),
+    ("SEED = 0\nMETRICS_PATH = 'm.json'\n", r"parameter SEED \(line 1\) declares no domain"),
+])
+def test_notebook_domains_are_required_and_checked(toy_repo, src, match):
+    _make_repo(toy_repo, src)
+    with pytest.raises(RunError, match=match):
+        plan(["all"], "book")
+
+
+def test_domain_errors_come_before_any_kernel(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline.run", NB, "--out", str(tmp_path),
+                           "--profile", "smoke", "-p", "LEARNING_RATE=-1"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "parameter LEARNING_RATE = -1.0 is outside its domain 'float > 0'" in proc.stderr
+    assert not any(tmp_path.rglob("*.ipynb"))

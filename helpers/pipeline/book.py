@@ -6,6 +6,11 @@ module copies ``_config.yml``, ``_toc.yml``, ``book/`` and the executed notebook
 ``jupyter-book build -W -n --keep-going`` (warnings are errors; ``execute_notebooks: "off"`` in
 ``_config.yml`` so nothing is executed twice).
 
+It refuses (``RunError`` naming every offending notebook) unless each notebook of ``_toc.yml`` has
+an ``ok`` entry in ``runs/<profile>/manifest.json`` that was run from the same notebook and helpers
+sources (``code_hash``) with the parameters the profile plans now, and no executed notebook holds
+an error output. See :func:`check_runs`.
+
     python -m helpers.pipeline.book --profile book        # -> _build/html
     python -m helpers.pipeline.book --profile smoke --out /tmp/smoke-book
 """
@@ -21,7 +26,7 @@ import time
 from pathlib import Path
 
 from helpers.pipeline.paths import repo_root
-from helpers.pipeline.run import RunError
+from helpers.pipeline.run import MANIFEST, RunError, code_hash, git_state, plan, read_manifest
 
 
 def toc_files(toc_path: Path) -> list[str]:
@@ -98,6 +103,82 @@ def _copy_for_book(src: Path, dst: Path) -> None:
     nbformat.write(nb, dst)
 
 
+def _error_outputs(executed: Path) -> list[int]:
+    """Indices of the code cells of an executed notebook that hold an error output."""
+    import json
+
+    try:
+        cells = json.loads(executed.read_text()).get("cells", [])
+    except (OSError, ValueError):
+        return [-1]
+    return [i for i, c in enumerate(cells)
+            if any(o.get("output_type") == "error" for o in c.get("outputs", []) or [])]
+
+
+def check_runs(profile: str, runs: Path | None = None) -> list[str]:
+    """The toc's notebook entries if the run of ``profile`` under ``runs`` may be published.
+
+    Every notebook of ``_toc.yml`` must have an ``ok`` entry in ``<runs>/<profile>/manifest.json``
+    whose ``code_hash`` (notebook bytes + helpers + pyproject.toml) and parameters equal what the
+    profile would run now, and its executed copy must hold no error output. The commit is not
+    required to match: content, not history, decides; a differing commit is only reported.
+    Raises ``RunError`` listing every offending notebook."""
+    root = repo_root()
+    runs = Path(runs) if runs is not None else root / "runs"
+    folder = runs / profile
+    manifest = read_manifest(folder)["notebooks"]
+    entries = [e for e in toc_files(root / "_toc.yml") if e.startswith("notebooks/")]
+    rels = [Path(e if e.endswith(".ipynb") else e + ".ipynb") for e in entries]
+    jobs = plan([str(root / r) for r in rels], profile, out_root=runs)
+    now = git_state()
+    problems, notes = [], []
+    for rel, job in zip(rels, jobs):
+        key = str(rel.relative_to("notebooks"))
+        entry = manifest.get(key)
+        wanted = {k: v for k, v in job.parameters.items() if k != "METRICS_PATH"}
+        if entry is None:
+            problems.append(f"{key}: not in {folder / MANIFEST} (never run with --profile {profile})")
+            continue
+        if entry.get("status") != "ok":
+            err = entry.get("error") or {}
+            cell = f" at cell {err['cell']}" if err.get("cell") is not None else ""
+            why = f" ({err.get('ename')}: {err.get('evalue')})" if err else ""
+            problems.append(f"{key}: status {entry.get('status')!r}{cell}{why}")
+            continue
+        if entry.get("code_hash") != code_hash(job.notebook):
+            problems.append(f"{key}: the notebook or helpers changed since it ran (ran at "
+                            f"{entry.get('describe') or entry.get('commit') or 'an unknown commit'}, "
+                            f"now {now['describe'] or now['commit'] or 'outside git'})")
+            continue
+        ran = entry.get("parameters") or {}
+        if ran != wanted:
+            changed = sorted(k for k in set(wanted) | set(ran) if ran.get(k, "<default>") != wanted.get(k, "<default>"))
+            diffs = ", ".join(f"{k} ran {ran.get(k, '<default>')!r}, now {wanted.get(k, '<default>')!r}"
+                              for k in changed)
+            problems.append(f"{key}: ran with other parameters than profile {profile!r} plans now ({diffs})")
+            continue
+        executed = folder / rel.relative_to("notebooks")
+        if not executed.is_file():
+            problems.append(f"{key}: executed notebook {executed} is missing")
+            continue
+        bad = _error_outputs(executed)
+        if bad:
+            problems.append(f"{key}: executed notebook holds error output in cell(s) "
+                            f"{', '.join(map(str, bad))}")
+            continue
+        if entry.get("commit") != now["commit"]:
+            notes.append(key)
+    if problems:
+        raise RunError(f"refusing to build the book from {folder}: "
+                       f"{len(problems)} notebook(s) have no current, successful run (run "
+                       f"'python -m helpers.pipeline.run <notebook> --profile {profile}'):\n  "
+                       + "\n  ".join(problems))
+    if notes:
+        print(f"note: {len(notes)} notebook(s) ran at another commit than {now['describe']}, "
+              f"with identical notebook and helpers sources: {', '.join(notes)}")
+    return [str(r) for r in rels]
+
+
 def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     """Lay out the book's sources with executed notebooks; return the toc's notebook entries."""
     root = repo_root()
@@ -137,6 +218,7 @@ def build(profile: str = "book", out: Path | None = None, runs: Path | None = No
     # beside, not inside, runs/<profile>: the staged pages carry book/records/*.metrics.json,
     # which must never be mistaken for this run's metrics
     staging = (Path(runs) if runs else root / "runs") / f"_book_src-{profile}"
+    check_runs(profile, runs)
     stage(profile, staging, runs)
     html = out / "_build" / "html"
     if html.exists():

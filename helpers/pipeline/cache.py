@@ -3,7 +3,9 @@
 A cached data set is one ``.npz`` (or, with ``fmt="h5"``, HDF5) file whose name holds a hash of the
 generator's name, version and parameters, plus a ``.json`` sidecar with those parameters and the SHA-256 of the ``.npz``
 bytes. A file whose checksum does not match (truncated, damaged, half-written by an older
-version) is reported and regenerated, never used.
+version) is reported and regenerated, never used. The folder is checked for writability before
+anything is generated, and temporary files left by killed writers are removed by the next write
+once they are older than :data:`STALE_TMP_S`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -25,10 +28,50 @@ class CacheCorruptedWarning(UserWarning):
     """A cache file failed its checksum and is being regenerated."""
 
 
+class CacheNotWritableError(PermissionError):
+    """The cache folder cannot be created or written; the message names it."""
+
+
+STALE_TMP_S = 15 * 60   # a writer's temporary file older than this belongs to a killed process
+
+
+def ensure_writable(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` if needed and prove it writable by creating and deleting a file in it;
+    ``CacheNotWritableError`` naming the folder otherwise (before hours of generation are lost)."""
+    folder = Path(folder)
+    hint = "set PHYSML_CACHE to a writable folder, or fix the folder's permissions"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-probe.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise CacheNotWritableError(f"cache folder {folder} is not writable ({err.strerror or err}); "
+                                    f"{hint}") from None
+    return folder
+
+
+def remove_stale_temporaries(folder: str | os.PathLike, max_age_s: float = STALE_TMP_S) -> list[Path]:
+    """Delete ``.*.tmp`` files in ``folder`` older than ``max_age_s`` (left by writers that were
+    killed between creating and renaming them); return what was removed. Younger ones may belong
+    to a writer still at work and are kept."""
+    removed = []
+    cutoff = time.time() - max_age_s
+    for tmp in Path(folder).glob(".*.tmp"):
+        try:
+            if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed.append(tmp)
+        except FileNotFoundError:       # another writer removed or renamed it meanwhile
+            pass
+    return removed
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and ``os.replace`` (atomic on POSIX)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -78,6 +121,7 @@ def write_h5_arrays(path: str | os.PathLike, arrays: Mapping[str, np.ndarray], a
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -145,6 +189,7 @@ def cached_arrays(
     hit = _load_verified(npz, meta)
     if hit is not None:
         return hit
+    ensure_writable(folder)     # before build(), which may take hours
     arrays = dict(build())
     for k, v in arrays.items():
         if not isinstance(v, np.ndarray):

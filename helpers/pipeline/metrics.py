@@ -4,6 +4,7 @@ and the book's placeholders read."""
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,14 +14,19 @@ import numpy as np
 from helpers.pipeline.cache import atomic_write_bytes
 
 
+def _key(where: str, k: Any) -> str:
+    return f"{where}.{k}" if where else str(k)
+
+
 def to_jsonable(value: Any, *, where: str = "metrics") -> Any:
     """Convert NumPy scalars/arrays and nested containers to plain JSON types.
 
     Raises ``TypeError`` naming the key for anything that is not a number, string,
-    bool, None, sequence or mapping.
+    bool, None, sequence or mapping, and ``ValueError`` naming the key (``a.b[3]``) for a NaN or
+    infinity: JSON has no such numbers, and they hide bugs.
     """
     if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v, where=f"{where}.{k}") for k, v in value.items()}
+        return {str(k): to_jsonable(v, where=_key(where, k)) for k, v in value.items()}
     if isinstance(value, (str, bool)) or value is None:
         return value
     if isinstance(value, (np.bool_,)):
@@ -28,18 +34,26 @@ def to_jsonable(value: Any, *, where: str = "metrics") -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            raise ValueError(f"{where or 'value'} is {float(value)!r}: NaN and infinities cannot be "
+                             f"stored in JSON (they usually mean a bug upstream)")
         return float(value)
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist(), where=where)
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v, where=f"{where}[{i}]") for i, v in enumerate(value)]
-    raise TypeError(f"{where}: cannot store {type(value).__name__} {value!r} in a metrics JSON")
+    raise TypeError(f"{where or 'value'}: cannot store {type(value).__name__} {value!r} in a metrics JSON")
 
 
 def write_json(path: str | os.PathLike, payload: Mapping[str, Any]) -> Path:
-    """Write ``payload`` as JSON atomically (NaN/inf are rejected: they hide bugs)."""
+    """Write ``payload`` as JSON atomically. NaN/inf are rejected (they hide bugs) with an error
+    naming the file and the key that holds them, e.g. ``metrics.results.fixed.loss[2]``."""
     path = Path(path)
-    text = json.dumps(to_jsonable(payload), indent=2, sort_keys=True, allow_nan=False)
+    try:
+        plain = to_jsonable(payload, where="")
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"cannot write {path}: {err}") from None
+    text = json.dumps(plain, indent=2, sort_keys=True, allow_nan=False)
     atomic_write_bytes(path, (text + "\n").encode())
     return path
 

@@ -18,5 +18,9 @@ def cache_dir() -> Path:
     """Folder for generated data sets: ``$PHYSML_CACHE`` or ``<repo>/.cache``."""
     env = os.environ.get("PHYSML_CACHE")
     path = Path(env) if env else repo_root() / ".cache"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise PermissionError(f"cache folder {path} cannot be created ({err.strerror or err}); "
+                              f"set PHYSML_CACHE to a writable folder") from None
     return path

@@ -13,29 +13,45 @@ Profiles:
 
 ``smoke`` and ``paper`` overrides live in one file per chapter, ``notebooks/<chapter>/profiles.yml``.
 Executed notebooks go to ``runs/<profile>/<chapter>/<notebook>.ipynb`` with their metrics JSON
-beside them (``<notebook>.metrics.json``) and a ``runs/<profile>/summary.json`` of run times.
+beside them (``<notebook>.metrics.json``) and a ``runs/<profile>/manifest.json`` recording each
+notebook's status (ok, failed, interrupted, timed_out), parameters, commit, code and environment
+hashes, times and errors; the book builder reads it.
 
 Everything is validated before any kernel starts: an unknown profile, a parameter that the
-notebook does not declare, or a value whose type differs from the declared default is an error
-that names it (papermill itself only warns).
+notebook does not declare, a value whose type differs from the declared default, or a value
+outside the domain declared in the parameters cell (``# int >= 1``, see
+:mod:`helpers.pipeline.domains`) is an error that names it (papermill itself only warns).
+
+Cells time out after ``DEFAULT_TIMEOUTS[profile]`` seconds unless ``--timeout`` says otherwise;
+``--keep-going`` runs the remaining notebooks after a failure. The exit status is 0 when every
+notebook finished ok, 1 when one did not, 2 for invalid arguments and 130 after Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
+import io
 import json
+import logging
 import os
+import subprocess
 import sys
 import time
+import tokenize
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from helpers.pipeline.domains import Domain, DomainSyntaxError, parse_domain, split_comment
 from helpers.pipeline.paths import repo_root
 
 PROFILES = ("smoke", "book", "paper")
 REQUIRED_PARAMETERS = ("SEED", "METRICS_PATH")
+DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}   # per-cell seconds; None: no limit
+RUNNER_PARAMETERS = ("METRICS_PATH",)       # set by the runner: no domain needed
 
 
 class RunError(ValueError):
@@ -73,11 +89,36 @@ def chapter_notebooks(chapter: Path) -> list[Path]:
     return sorted(p for p in chapter.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def read_parameters(notebook: Path) -> dict[str, Any]:
-    """The names and literal defaults of the notebook's cell tagged ``parameters``.
+@dataclass(frozen=True)
+class Declared:
+    """One parameter of a notebook's ``parameters`` cell: its literal default and its domain."""
+
+    name: str
+    default: Any
+    domain: Domain | None
+    line: int
+
+
+def _line_comments(source: str) -> dict[int, str]:
+    """``{line number: comment text}`` of a cell's source (1-based, as in ``ast``)."""
+    out: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                out.setdefault(tok.start[0], tok.string)
+    except (tokenize.TokenError, IndentationError):
+        pass
+    return out
+
+
+def read_declarations(notebook: Path) -> dict[str, Declared]:
+    """Every parameter of the notebook's cell tagged ``parameters``, with default and domain.
 
     The cell may hold only ``NAME = literal`` statements (and comments); anything else is an error,
-    so that every default can be read, type-checked and overridden without running code.
+    so that every default can be read, type-checked and overridden without running code. Each
+    line ends with a comment that starts with the parameter's domain (``# int >= 1; text``, see
+    :mod:`helpers.pipeline.domains`); only ``METRICS_PATH``, set by the runner, may omit it. A
+    missing or malformed domain, or a default outside its own domain, is an error naming the line.
     """
     try:
         nb = json.loads(Path(notebook).read_text())
@@ -95,22 +136,68 @@ def read_parameters(notebook: Path) -> dict[str, Any]:
         tree = ast.parse(source)
     except SyntaxError as err:
         raise RunError(f"{notebook}: parameters cell is not valid Python: {err}") from None
-    params: dict[str, Any] = {}
+    comments = _line_comments(source)
+    params: dict[str, Declared] = {}
     for node in tree.body:
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)):
             raise RunError(f"{notebook}: parameters cell line {node.lineno} is not 'NAME = literal'")
         name = node.targets[0].id
         try:
-            params[name] = ast.literal_eval(node.value)
+            default = ast.literal_eval(node.value)
         except ValueError:
             raise RunError(f"{notebook}: parameter {name} (line {node.lineno}) is not a literal; "
                            f"the parameters cell holds only literals") from None
+        comment = next((comments[i] for i in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+                        if i in comments), None)
+        domain = None
+        if comment is None:
+            if name not in RUNNER_PARAMETERS:
+                raise RunError(f"{notebook}: parameter {name} (line {node.lineno}) declares no domain; "
+                               f"end the line with a comment such as '# int >= 1' or "
+                               f"'# float in (0, 1); what it is' (grammar: book/running.md)")
+        else:
+            text, _ = split_comment(comment)
+            try:
+                domain = parse_domain(text)
+            except DomainSyntaxError as err:
+                if name in RUNNER_PARAMETERS:
+                    domain = None
+                else:
+                    raise RunError(f"{notebook}: parameter {name} (line {node.lineno}): the comment must "
+                                   f"start with the parameter's domain, then '; ' and any text: {err}") from None
+            if domain is not None:
+                why = domain.problem(default)
+                floats = [default] if domain.type == "float" else (
+                    list(default) if domain.type == "list" and domain.element.type == "float"
+                    and isinstance(default, (list, tuple)) else [])
+                if why is None and any(isinstance(x, int) for x in floats):
+                    why = "a float domain needs float literals (write 1.0, not 1), or overrides would be cast to int"
+                if why is not None:
+                    raise RunError(f"{notebook}: parameter {name} = {default!r} (line {node.lineno}) is "
+                                   f"outside its own domain '{domain}': {why}")
+        params[name] = Declared(name, default, domain, node.lineno)
     missing = [p for p in REQUIRED_PARAMETERS if p not in params]
     if missing:
         raise RunError(f"{notebook}: parameters cell lacks {', '.join(missing)} "
                        f"(every notebook declares {', '.join(REQUIRED_PARAMETERS)})")
     return params
+
+
+def read_parameters(notebook: Path) -> dict[str, Any]:
+    """``{NAME: literal default}`` of the notebook's parameters cell (checked as in
+    :func:`read_declarations`)."""
+    return {name: d.default for name, d in read_declarations(notebook).items()}
+
+
+def check_domain(declared: Declared, value: Any, where: str) -> None:
+    """``RunError`` naming the parameter, value and domain if ``value`` lies outside it."""
+    if declared.domain is None:
+        return
+    why = declared.domain.problem(value)
+    if why is not None:
+        raise RunError(f"{where}: parameter {declared.name} = {value!r} is outside its domain "
+                       f"'{declared.domain}': {why}")
 
 
 def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
@@ -261,7 +348,7 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
     used: set[str] = set()
     for nb in notebooks:
         chapter = nb.parent
-        declared = read_parameters(nb)
+        declared = read_declarations(nb)          # defaults checked against their domains here
         where = str(nb.relative_to(repo_root())) if nb.is_relative_to(repo_root()) else str(nb)
         params: dict[str, Any] = {}
         prof = read_profiles(chapter).get(profile, {}) if profile != "book" else {}
@@ -270,10 +357,13 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
                 raise RunError(f"{chapter / 'profiles.yml'}: profile {profile!r} sets {name} for "
                                f"{nb.stem}, which does not declare it (declared: "
                                f"{', '.join(sorted(declared))})")
-            params[name] = coerce(name, value, declared[name], f"{where} [{profile}]")
+            params[name] = coerce(name, value, declared[name].default, f"{where} [{profile}]")
+            check_domain(declared[name], params[name],
+                         f"{chapter / 'profiles.yml'} [{profile}] {nb.stem}")
         for name, value in overrides.items():
             if name in declared:
-                params[name] = coerce(name, value, declared[name], where)
+                params[name] = coerce(name, value, declared[name].default, where)
+                check_domain(declared[name], params[name], f"{where} (-p {name})")
                 used.add(name)
         output = out_root / profile / chapter.name / nb.name
         params["METRICS_PATH"] = str(output.with_suffix(".metrics.json"))
@@ -290,55 +380,239 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
 # Execution
 # ---------------------------------------------------------------------------------------------
 
+def code_root() -> Path:
+    """The folder holding the ``helpers`` package this runner was imported from."""
+    return Path(__file__).resolve().parents[2]
+
+
 def kernel_environment() -> None:
-    """Environment inherited by every kernel: quiet TensorFlow, fixed hash seed and threads."""
+    """Environment inherited by every kernel: quiet TensorFlow, fixed hash seed and threads, and
+    the runner's own code root first on ``PYTHONPATH``, so that kernels import the same
+    ``helpers`` as the runner (not another checkout's editable install)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("PHYSML_THREADS", "2")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ["PHYSML_ROOT"] = str(repo_root())
+    root = str(code_root())
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
+    os.environ["PYTHONPATH"] = os.pathsep.join([root, *rest])
 
 
-def execute(jobs: list[Job], *, profile: str, timeout: int | None = None) -> list[dict[str, Any]]:
-    """Execute the planned jobs in order; return one summary row each. Raises on the first failure."""
+# ---------------------------------------------------------------------------------------------
+# Provenance: what the manifest records about each run, and what the book builder compares
+# ---------------------------------------------------------------------------------------------
+
+MANIFEST = "manifest.json"
+STATUSES = ("ok", "failed", "interrupted", "timed_out", "running")
+
+
+def _git(*args: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", *args], cwd=repo_root(), capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def git_state() -> dict[str, Any]:
+    """``commit`` (HEAD, or None outside a git checkout), ``dirty`` (uncommitted changes) and
+    ``describe`` (``git describe --always --dirty``)."""
+    commit = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {"commit": commit, "dirty": bool(status) if commit else None,
+            "describe": _git("describe", "--always", "--dirty") if commit else None}
+
+
+def environment_hash() -> str:
+    """SHA-256 of the sorted ``name==version`` list of installed distributions (like ``pip freeze``)."""
+    import importlib.metadata as md
+
+    names = sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in md.distributions()})
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+
+
+def _helpers_digest() -> str:
+    h = hashlib.sha256()
+    root = code_root()
+    files = sorted((root / "helpers").rglob("*.py")) + [root / "pyproject.toml"]
+    for p in files:
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def code_hash(notebook: Path) -> str:
+    """SHA-256 of what a run's outputs depend on besides parameters and environment: the
+    notebook's own bytes, every ``helpers/**/*.py`` and ``pyproject.toml``. The same in a clean
+    clone and in an uncommitted working tree with the same content; the book builder compares it."""
+    h = hashlib.sha256(_helpers_digest().encode())
+    h.update(Path(notebook).read_bytes())
+    return h.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """``runs/<profile>/manifest.json`` as a dict (an empty one if absent or unreadable)."""
+    path = Path(folder) / MANIFEST
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {"notebooks": {}}
+    if not isinstance(data.get("notebooks"), dict):
+        data["notebooks"] = {}
+    return data
+
+
+def _record(folder: Path, profile: str, key: str, entry: dict[str, Any]) -> None:
+    from helpers.pipeline.metrics import write_json
+
+    data = read_manifest(folder)
+    data["profile"] = profile
+    data["updated"] = _now()
+    data["notebooks"][key] = entry
+    data["notebooks"] = dict(sorted(data["notebooks"].items()))
+    write_json(Path(folder) / MANIFEST, data)
+
+
+def _stuck_cell(output: Path) -> tuple[int | None, int | None]:
+    """(index, execution count) of the last cell papermill started in a saved notebook: the one
+    that was running when a timeout or Ctrl-C stopped it."""
+    try:
+        nb = json.loads(output.read_text())
+    except (OSError, ValueError):
+        return None, None
+    started = [(i, c.get("execution_count")) for i, c in enumerate(nb.get("cells", []))
+               if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else (None, None)
+
+
+def _mark_notebook(output: Path, entry: dict[str, Any]) -> None:
+    """Write the status and error into a partially executed notebook's metadata (``physml``), so
+    that the file itself says it did not finish."""
+    try:
+        nb = json.loads(output.read_text())
+    except (OSError, ValueError):
+        return
+    nb.setdefault("metadata", {})["physml"] = {"status": entry["status"], "error": entry.get("error")}
+    output.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+def _describe(key: str, entry: dict[str, Any]) -> str:
+    err = entry.get("error") or {}
+    where = ""
+    if err.get("cell") is not None:
+        where = f" at cell {err['cell']}" + (f" (In [{err['execution_count']}])"
+                                             if err.get("execution_count") else "")
+    what = f": {err.get('ename', '')}: {err.get('evalue', '')}".rstrip(": ") if err else ""
+    return f"{key}: {entry['status']}{where}{what}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution
+# ---------------------------------------------------------------------------------------------
+
+def _quiet_unknown_parameters(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Passed unknown parameter")
+
+
+def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
+            keep_going: bool = False) -> list[dict[str, Any]]:
+    """Execute the planned jobs in order and record each in ``runs/<profile>/manifest.json``.
+
+    Before a notebook runs, its previous executed copy and metrics are deleted, so nothing stale
+    looks current. A failing, timed-out or interrupted notebook keeps its partially executed copy
+    (with outputs so far) and is marked so in the manifest. Without ``keep_going`` the first such
+    notebook stops the run; ``KeyboardInterrupt`` is recorded as ``interrupted`` and re-raised.
+    Returns one manifest entry per notebook that was started (with its ``notebook`` key)."""
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
 
-    from helpers.pipeline.metrics import read_metrics, write_json
+    from helpers.pipeline.metrics import read_metrics
 
     kernel_environment()
+    # papermill's own parameter inference cannot read lines whose domain holds '>=' (it counts
+    # '=' signs) and then warns about "unknown" parameters; plan() has checked them properly.
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
+    if _quiet_unknown_parameters not in logging.getLogger("papermill").filters:
+        logging.getLogger("papermill").addFilter(_quiet_unknown_parameters)
+    common = {**git_state(), "environment_hash": environment_hash(),
+              "python": sys.version.split()[0], "timeout_s": timeout}
     rows = []
-    summary_path = None
     for job in jobs:
         assert job.output is not None
+        folder = job.output.parents[1]
+        key = f"{job.chapter}/{job.notebook.name}"
         job.output.parent.mkdir(parents=True, exist_ok=True)
         metrics_path = Path(job.parameters["METRICS_PATH"])
-        if metrics_path.exists():
-            metrics_path.unlink()  # a stale file must never pass for this run's numbers
-        print(f"[{profile}] {job.chapter}/{job.notebook.name} "
-              f"{ {k: v for k, v in job.parameters.items() if k != 'METRICS_PATH'} }", flush=True)
+        for stale in (job.output, metrics_path):
+            if stale.exists():
+                stale.unlink()  # a stale file must never pass for this run's results
+        shown = {k: v for k, v in job.parameters.items() if k != "METRICS_PATH"}
+        entry: dict[str, Any] = {
+            "status": "running", "parameters": shown,
+            "output": str(job.output.relative_to(folder)), **common,
+            "code_hash": code_hash(job.notebook), "started": _now(), "ended": None}
+        _record(folder, profile, key, entry)
+        print(f"[{profile}] {key} {shown}", flush=True)
         t0 = time.perf_counter()
-        pm.execute_notebook(
-            str(job.notebook), str(job.output), parameters=job.parameters,
-            cwd=str(job.notebook.parent), kernel_name="python3", progress_bar=False,
-            request_save_on_cell_execute=False, execution_timeout=timeout,
-        )
-        wall = time.perf_counter() - t0
-        metrics = read_metrics(metrics_path)
-        row = {"notebook": f"{job.chapter}/{job.notebook.name}", "wall_s": round(wall, 2),
-               "notebook_wall_s": metrics["wall_time_s"],
-               "parameters": {k: v for k, v in job.parameters.items() if k != "METRICS_PATH"}}
-        print(f"    done in {wall:.1f} s (notebook's own timer {metrics['wall_time_s']:.1f} s)", flush=True)
-        rows.append(row)
-        summary_path = job.output.parents[1] / "summary.json"
-        previous = {}
-        if summary_path.exists():
+        try:
+            pm.execute_notebook(
+                str(job.notebook), str(job.output), parameters=job.parameters,
+                cwd=str(job.notebook.parent), kernel_name="python3", progress_bar=False,
+                # saved after every cell, so that a timeout or Ctrl-C keeps the outputs so far
+                request_save_on_cell_execute=True, execution_timeout=timeout,
+            )
+        except PapermillExecutionError as err:
+            entry["status"] = "failed"
+            entry["error"] = {"cell": err.cell_index, "execution_count": err.exec_count,
+                              "ename": err.ename, "evalue": err.evalue}
+        except CellTimeoutError as err:
+            cell, count = _stuck_cell(job.output)
+            entry["status"] = "timed_out"
+            entry["error"] = {"cell": cell, "execution_count": count, "ename": "CellTimeoutError",
+                              "evalue": f"a cell ran longer than the {timeout} s per-cell timeout "
+                                        f"({str(err).splitlines()[0] if str(err) else ''})".replace(" ()", "")}
+        except KeyboardInterrupt:
+            cell, count = _stuck_cell(job.output)
+            entry.update(status="interrupted", ended=_now(), wall_s=round(time.perf_counter() - t0, 2),
+                         error={"cell": cell, "execution_count": count, "ename": "KeyboardInterrupt",
+                                "evalue": "interrupted (Ctrl-C)"})
+            _record(folder, profile, key, entry)
+            _mark_notebook(job.output, entry)
+            print(f"    {_describe(key, entry)}", file=sys.stderr, flush=True)
+            raise
+        except Exception as err:  # a dead kernel, an unreadable notebook...
+            entry["status"] = "failed"
+            entry["error"] = {"cell": _stuck_cell(job.output)[0], "ename": type(err).__name__,
+                              "evalue": str(err)}
+        else:
             try:
-                previous = {r["notebook"]: r for r in json.loads(summary_path.read_text())["runs"]}
-            except (ValueError, KeyError):
-                previous = {}
-        previous[row["notebook"]] = row
-        write_json(summary_path, {"profile": profile, "runs": sorted(previous.values(),
-                                                                      key=lambda r: r["notebook"])})
+                metrics = read_metrics(metrics_path)
+            except (FileNotFoundError, ValueError) as err:
+                entry["status"] = "failed"
+                entry["error"] = {"cell": None, "ename": type(err).__name__,
+                                  "evalue": f"the notebook ran but its metrics are unusable: {err}"}
+            else:
+                entry["status"] = "ok"
+                entry["notebook_wall_s"] = metrics["wall_time_s"]
+        wall = time.perf_counter() - t0
+        entry.update(ended=_now(), wall_s=round(wall, 2))
+        _record(folder, profile, key, entry)
+        rows.append({"notebook": key, **entry})
+        if entry["status"] == "ok":
+            print(f"    done in {wall:.1f} s (notebook's own timer {entry['notebook_wall_s']:.1f} s)",
+                  flush=True)
+        else:
+            _mark_notebook(job.output, entry)
+            print(f"    {_describe(key, entry)}; partial notebook kept at {job.output}",
+                  file=sys.stderr, flush=True)
+            if not keep_going:
+                break
     return rows
 
 
@@ -363,22 +637,41 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                     help="override a parameter (repeatable); VALUE is read as a Python literal")
     ap.add_argument("--out", default=None, help="output root (default: <repo>/runs)")
-    ap.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
+    ap.add_argument("--timeout", type=int, default=None,
+                    help="per-cell timeout in seconds, 0 for none (default per profile: "
+                         + ", ".join(f"{k} {v or 'none'}" for k, v in DEFAULT_TIMEOUTS.items()) + ")")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="run the remaining notebooks after one fails (exit status still non-zero)")
     ap.add_argument("--list", action="store_true", help="only print the plan")
     args = ap.parse_args(argv)
     try:
         jobs = plan(args.targets, args.profile, _parse_overrides(args.parameter),
                     Path(args.out).resolve() if args.out else None)
+        if args.timeout is not None and args.timeout < 0:
+            raise RunError(f"--timeout {args.timeout}: give seconds > 0, or 0 for no timeout")
     except RunError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    timeout = DEFAULT_TIMEOUTS[args.profile] if args.timeout is None else (args.timeout or None)
     if args.list:
         for j in jobs:
             print(f"{j.chapter}/{j.notebook.name} -> {j.output}\n    {j.parameters}")
         return 0
     t0 = time.perf_counter()
-    rows = execute(jobs, profile=args.profile, timeout=args.timeout)
-    print(f"{len(rows)} notebook(s) ran in {time.perf_counter() - t0:.1f} s")
+    try:
+        rows = execute(jobs, profile=args.profile, timeout=timeout, keep_going=args.keep_going)
+    except KeyboardInterrupt:
+        print("interrupted: the notebook that was running is marked 'interrupted' in "
+              f"{jobs[0].output.parents[1] / MANIFEST}", file=sys.stderr)
+        return 130
+    bad = [r for r in rows if r["status"] != "ok"]
+    print(f"{len(rows)} notebook(s) ran in {time.perf_counter() - t0:.1f} s", flush=True)
+    if bad:
+        not_run = len(jobs) - len(rows)
+        print(f"error: {len(bad)} of {len(rows)} notebook(s) did not finish"
+              + (f" ({not_run} not started; --keep-going runs them anyway)" if not_run else "") + ":\n"
+              + "\n".join(f"  {_describe(r['notebook'], r)}" for r in bad), file=sys.stderr)
+        return 1
     return 0
 
 
