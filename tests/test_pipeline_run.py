@@ -102,6 +102,12 @@ def test_non_literal_parameters_cell(toy_repo):
         plan(["all"], "book")
 
 
+def test_parameter_assigned_twice(toy_repo):
+    _make_repo(toy_repo, TOY_PARAMS + "X = 2  # int >= 0\n")
+    with pytest.raises(RunError, match="parameter X is assigned twice"):
+        plan(["all"], "book")
+
+
 def test_missing_required_parameters(toy_repo):
     _make_repo(toy_repo, "X = 1  # int\n")
     with pytest.raises(RunError, match="lacks SEED, METRICS_PATH"):
@@ -114,6 +120,13 @@ def test_missing_required_parameters(toy_repo):
     ("smoke:\n  toy: {Y: 2}\n", "sets Y for toy, which does not declare it"),
     ("smoke:\n  toy: {X: 'two'}\n", r"X = 'two' \(str\)"),
     ("smoke: [\n", "not valid YAML"),
+    # the reproductions: each silently ran book-scale defaults or kept the last key
+    ("", "has no 'smoke' section"),
+    ("paper:\n  toy: {X: 2}\n", "has no 'smoke' section"),
+    ("smoke:\n  {}\n", "has no entry for toy"),
+    ("smoke:\n  toy: {X: 2}\n  toy: {X: 3}\n", "line 3: key 'toy' appears twice"),
+    ("smoke:\n  toy: {X: 2, X: 3}\n", "key 'X' appears twice"),
+    ("smoke:\n  toy: {X: .nan}\n", "not finite|does not match"),
 ])
 def test_bad_profiles_file(toy_repo, profiles, match):
     _make_repo(toy_repo, TOY_PARAMS, profiles)

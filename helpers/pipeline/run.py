@@ -143,6 +143,9 @@ def read_declarations(notebook: Path) -> dict[str, Declared]:
                 and isinstance(node.targets[0], ast.Name)):
             raise RunError(f"{notebook}: parameters cell line {node.lineno} is not 'NAME = literal'")
         name = node.targets[0].id
+        if name in params:
+            raise RunError(f"{notebook}: parameter {name} is assigned twice in the parameters cell "
+                           f"(line {node.lineno}); keep one")
         try:
             default = ast.literal_eval(node.value)
         except ValueError:
@@ -207,8 +210,22 @@ def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
     path = chapter / "profiles.yml"
     if not path.is_file():
         return {}
+    class UniqueKeyLoader(yaml.SafeLoader):
+        """PyYAML keeps the last of two equal keys without a word; here they are an error."""
+
+    def mapping(loader, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise RunError(f"{path} line {key_node.start_mark.line + 1}: key {key!r} appears twice "
+                               f"in the same section; keep one")
+            seen.add(key)
+        return loader.construct_mapping(node, deep=deep)
+
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.load(path.read_text(), Loader=UniqueKeyLoader) or {}
     except yaml.YAMLError as err:
         raise RunError(f"{path} is not valid YAML: {err}") from None
     if not isinstance(data, dict):
@@ -351,8 +368,19 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
         declared = read_declarations(nb)          # defaults checked against their domains here
         where = str(nb.relative_to(repo_root())) if nb.is_relative_to(repo_root()) else str(nb)
         params: dict[str, Any] = {}
-        prof = read_profiles(chapter).get(profile, {}) if profile != "book" else {}
-        for name, value in (prof.get(nb.stem) or {}).items():
+        prof: dict[str, Any] = {}
+        if profile != "book":
+            # smoke and paper must be spelled out for every notebook: a missing section would
+            # silently run the book's defaults under the other profile's name ({} = book defaults)
+            profiles = read_profiles(chapter)
+            if profile not in profiles:
+                raise RunError(f"{chapter / 'profiles.yml'} has no {profile!r} section; add one with an entry "
+                               f"per notebook ({{}} keeps the book's defaults)")
+            if nb.stem not in profiles[profile]:
+                raise RunError(f"{chapter / 'profiles.yml'}: profile {profile!r} has no entry for {nb.stem}; "
+                               f"add '{nb.stem}: {{...}}' ({{}} keeps the book's defaults)")
+            prof = profiles[profile][nb.stem] or {}
+        for name, value in prof.items():
             if name not in declared:
                 raise RunError(f"{chapter / 'profiles.yml'}: profile {profile!r} sets {name} for "
                                f"{nb.stem}, which does not declare it (declared: "
