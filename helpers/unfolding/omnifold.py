@@ -359,8 +359,7 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
         pulls.append(w_mc * pull)
         pushes.append(w_mc * push)
         last = {name: c[-1] for name, c in changes.items()}
-        history.append({"iteration": it + 1, "step1_loss": float(loss1), "step2_loss": float(loss2),
-                        "max_change": max(last.values())})
+        history.append({"iteration": it + 1, "step1_loss": float(loss1), "step2_loss": float(loss2)})
         converged = all(c <= tolerance for c in last.values())
         if stop_on_convergence and converged:
             break
