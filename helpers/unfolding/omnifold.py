@@ -364,8 +364,10 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
         if stop_on_convergence and converged:
             break
     if not converged:
-        slow = {k: round(v[-1], 2) for k, v in changes.items() if v[-1] > tolerance}
-        warnings.warn(f"not converged after {len(pushes)} iteration(s): the last iteration still moved {slow} "
+        slow = sorted(((round(v[-1], 2), k) for k, v in changes.items() if v[-1] > tolerance), reverse=True)
+        more = f" and {len(slow) - 5} more" if len(slow) > 5 else ""
+        slow = {k: c for c, k in slow[:5]}
+        warnings.warn(f"not converged after {len(pushes)} iteration(s): the last iteration still moved {slow}{more} "
                       f"(largest bin change in units of its statistical error; tolerance {tolerance}): "
                       "run more iterations", ConvergenceWarning, stacklevel=2)
     return OmniFoldResult(push=np.array(pushes), pull=np.array(pulls), pass_gen=pass_gen, pass_reco=pass_reco,
