@@ -80,3 +80,33 @@ def test_errors():
                        weights=-np.ones(len(mc["gen"])))
     with pytest.raises(ValueError, match="inefficiency"):
         gaussian_toy(10, inefficiency=1.5)
+
+
+def test_nan_in_the_data_histogram_is_named():
+    # today: an all-NaN result without a word
+    mc = gaussian_toy(2000, seed=3)
+    small = np.linspace(-2, 2, 9)
+    resp = build_response(mc["gen"], mc["reco"], mc["pass_gen"], mc["pass_reco"], small, small)
+    d = np.full(8, 10.0)
+    d[3] = np.nan
+    with pytest.raises(ValueError, match=r"data histogram has 1 non-finite or negative bin\(s\) \(first: bin 3"):
+        ibu(d, resp, 2)
+
+
+def test_all_simulated_events_failing_reconstruction_is_named():
+    # today: an all-zero (or all-NaN) result without a word
+    mc = gaussian_toy(2000, seed=3)
+    small = np.linspace(-2, 2, 9)
+    none = np.zeros(len(mc["gen"]), bool)
+    with pytest.raises(ValueError, match="no simulated event passes reconstruction inside the reco edges"):
+        build_response(mc["gen"], mc["reco"], mc["pass_gen"], none, small, small)
+
+
+@pytest.mark.parametrize("which", ["gen_edges", "reco_edges"])
+def test_decreasing_edges_are_named(which):
+    # today: a NumPy error five frames deep ("bins must increase monotonically")
+    mc = gaussian_toy(2000, seed=3)
+    good, bad = np.linspace(-2, 2, 9), np.array([-2.0, -1.0, 0.5, 0.0, 1.0, 2.0])
+    edges = {"gen_edges": good, "reco_edges": good, which: bad}
+    with pytest.raises(ValueError, match=rf"{which} must be strictly increasing; {which}\[2\] = 0.5 >= {which}\[3\] = 0"):
+        build_response(mc["gen"], mc["reco"], mc["pass_gen"], mc["pass_reco"], edges["gen_edges"], edges["reco_edges"])

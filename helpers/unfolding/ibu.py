@@ -42,8 +42,20 @@ def _validate_weights(w, n, what):
     return w
 
 
+def _check_edges(edges, name):
+    e = np.asarray(edges, float)
+    if e.ndim != 1 or len(e) < 2 or not np.all(np.isfinite(e)):
+        raise ValueError(f"{name} must be a 1-D array of at least 2 finite values, got {edges!r}")
+    d = np.diff(e)
+    if np.any(d <= 0):
+        i = int(np.flatnonzero(d <= 0)[0])
+        raise ValueError(f"{name} must be strictly increasing; {name}[{i}] = {e[i]:g} >= {name}[{i + 1}] = {e[i + 1]:g}")
+    return e
+
+
 def build_response(gen, reco, pass_gen, pass_reco, gen_edges, reco_edges, weights=None) -> Response:
     """Response matrix from MC events (values outside the edges are dropped)."""
+    gen_edges, reco_edges = _check_edges(gen_edges, "gen_edges"), _check_edges(reco_edges, "reco_edges")
     gen, reco = np.asarray(gen, float), np.asarray(reco, float)
     pass_gen, pass_reco = np.asarray(pass_gen, bool), np.asarray(pass_reco, bool)
     n = len(gen)
@@ -56,6 +68,9 @@ def build_response(gen, reco, pass_gen, pass_reco, gen_edges, reco_edges, weight
     reco_h, _ = np.histogram(reco[pass_reco], reco_edges, weights=w[pass_reco])
     if np.any(truth <= 0):
         raise ValueError(f"empty truth bins {np.flatnonzero(truth <= 0).tolist()}: choose wider gen bins")
+    if not M.sum() > 0:
+        raise ValueError(f"no simulated event passes reconstruction inside the reco edges with its gen value in the gen "
+                         f"edges ({int(pass_reco.sum())} of {n} pass reconstruction): the response is empty")
     matrix = M / truth[None, :]
     # everything in a reco bin that does not come from a gen bin of the unfolding range is
     # background: true fakes, and events whose gen value lies outside the gen edges
@@ -75,6 +90,15 @@ def ibu(data_hist, response: Response, n_iterations: int, prior=None) -> np.ndar
         raise ValueError(f"data histogram has shape {d.shape}, the response expects ({response.matrix.shape[0]},)")
     if n_iterations < 0:
         raise ValueError(f"n_iterations must be >= 0, got {n_iterations}")
+    if not np.all(np.isfinite(d)) or np.any(d < 0):
+        bad = ~np.isfinite(d) | (d < 0)
+        raise ValueError(f"data histogram has {int(bad.sum())} non-finite or negative bin(s) (first: bin "
+                         f"{int(np.flatnonzero(bad)[0])} = {d[bad][0]!r})")
+    if not d.sum() > 0:
+        raise ValueError("data histogram is empty: there is nothing to unfold")
+    if not np.any(response.efficiency > 0):
+        raise ValueError("the response has zero efficiency in every gen bin (no simulated event passes "
+                         "reconstruction): nothing can be unfolded")
     signal = np.maximum(d - response.expected_background(d), 0.0)
     R, eff = response.matrix, response.efficiency
     t = np.asarray(response.truth if prior is None else prior, float).copy()

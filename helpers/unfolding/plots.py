@@ -53,13 +53,37 @@ def density(values, edges, weights=None):
     return h / h.sum() / np.diff(edges)
 
 
+def collider_style(style: str = "ATLAS"):
+    """A context in which collider plots are drawn: mplhep's experiment style (``mplhep.style.ATLAS``
+    by default)."""
+    import mplhep as hep
+
+    return plt.style.context(getattr(hep.style, style))
+
+
+def simulation_label(ax, fontsize=None):
+    """Mark a panel as simulation (mplhep's experiment label, without an experiment's name: these are
+    the book's Pythia events, not an experiment's)."""
+    import mplhep as hep
+
+    return hep.label.exp_text(exp="", text="Simulation", ax=ax, fontsize=fontsize)
+
+
 def grid(columns, edges: dict, curves: dict, *, ratio_to: str | None = None, bands: dict | None = None,
-         band_label: str = "uncertainty", ncols: int = 6, ylim=(0.6, 1.4), label=lambda c: c):
+         band_label: str = "uncertainty", ncols: int = 6, ylim=(0.6, 1.4), label=lambda c: c,
+         style: str | None = "ATLAS"):
     """One panel per observable. ``curves``: name → {column → per-bin values}. With ``ratio_to``,
     every curve is divided by that one; ``bands`` (column → per-bin relative error) is drawn around
-    1 (or around the reference's shape without ``ratio_to``)."""
-    import matplotlib.pyplot as plt
+    1 (or around the reference's shape without ``ratio_to``). ``style``: mplhep experiment style
+    (collider results; None: matplotlib's), with the first panel labelled as simulation."""
+    from contextlib import nullcontext
 
+    with collider_style(style) if style else nullcontext():
+        return _grid(columns, edges, curves, ratio_to=ratio_to, bands=bands, band_label=band_label, ncols=ncols,
+                     ylim=ylim, label=label, labelled=style is not None)
+
+
+def _grid(columns, edges, curves, *, ratio_to, bands, band_label, ncols, ylim, label, labelled):
     nrows = int(np.ceil(len(columns) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.35 * ncols, 2.0 * nrows), squeeze=False)
     for ax, col in zip(axes.flat, columns):
@@ -80,5 +104,7 @@ def grid(columns, edges: dict, curves: dict, *, ratio_to: str | None = None, ban
     for ax in list(axes.flat)[len(columns):]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=6)
+    if labelled:
+        simulation_label(axes.flat[0], fontsize=7)
     fig.tight_layout()
     return fig
