@@ -4,7 +4,7 @@ rejection at a fixed signal efficiency, confusion matrices, true-positive rates 
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -55,10 +55,14 @@ def rejection_at_efficiency(y_true, score, efficiency: float) -> dict[str, float
     threshold = np.quantile(score[y_true], 1 - efficiency)
     bkg = score[~y_true]
     passing = int(np.sum(bkg >= threshold))
-    return {"efficiency": float(efficiency), "threshold": float(threshold),
-            "background_efficiency": passing / bkg.size,
-            "rejection": bkg.size / passing if passing else float(bkg.size),
-            "lower_limit": passing == 0, "n_background": int(bkg.size)}
+    return {
+        "efficiency": float(efficiency),
+        "threshold": float(threshold),
+        "background_efficiency": passing / bkg.size,
+        "rejection": bkg.size / passing if passing else float(bkg.size),
+        "lower_limit": passing == 0,
+        "n_background": int(bkg.size),
+    }
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
@@ -70,7 +74,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
     for name, y in (("true labels", y_true), ("predictions", y_pred)):
         if y.size and (y.min() < 0 or y.max() >= n_classes):
             raise ValueError(f"{name} must lie in [0, {n_classes}), got range [{y.min()}, {y.max()}]")
-    return np.bincount(n_classes * y_true + y_pred, minlength=n_classes ** 2).reshape(n_classes, n_classes)
+    return np.bincount(n_classes * y_true + y_pred, minlength=n_classes**2).reshape(n_classes, n_classes)
 
 
 def true_positive_rates(cm: np.ndarray) -> np.ndarray:
@@ -78,8 +82,10 @@ def true_positive_rates(cm: np.ndarray) -> np.ndarray:
     cm = np.asarray(cm, dtype=float)
     support = cm.sum(axis=1)
     if np.any(support == 0):
-        raise ValueError(f"class(es) {np.flatnonzero(support == 0).tolist()} absent from the true labels: "
-                         "their true-positive rate is undefined")
+        raise ValueError(
+            f"class(es) {np.flatnonzero(support == 0).tolist()} absent from the true labels: "
+            "their true-positive rate is undefined"
+        )
     return np.diag(cm) / support
 
 

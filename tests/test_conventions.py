@@ -5,10 +5,9 @@ import re
 
 import pytest
 
+from conftest import ROOT
 from helpers.pipeline.book import toc_files
 from helpers.pipeline.run import RUNNER_PARAMETERS, plan, read_declarations, read_parameters, read_profiles
-
-from conftest import ROOT
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
@@ -29,7 +28,7 @@ def test_notebook_conventions(nb_path):
     assert cells[0]["cell_type"] == "markdown" and first.startswith("# "), "starts with a title"
     assert "Learning goals" in first, "states learning goals"
     assert re.search(r"Run time at book defaults: about [\d.]+ (s|minutes?)", first), "states its run time"
-    params = read_parameters(nb_path)          # literal-only, SEED and METRICS_PATH declared
+    params = read_parameters(nb_path)  # literal-only, SEED and METRICS_PATH declared
     assert isinstance(params["SEED"], int)
     code = "\n".join(_src(c) for c in cells if c["cell_type"] == "code")
     assert code.count("write_metrics(") == 1, "writes its metrics with one helper call"
@@ -50,7 +49,7 @@ def test_every_parameter_declares_its_domain(nb_path):
     assert not lacking, f"parameters without a domain: {lacking}"
     assert str(declared["SEED"].domain) == "int >= 0"
     for profile in ("smoke", "book", "paper"):
-        plan([str(nb_path)], profile)            # raises RunError naming any value outside its domain
+        plan([str(nb_path)], profile)  # raises RunError naming any value outside its domain
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers.galaxies import samples as D
-from helpers.galaxies.experiment import Trainings, run_repeats
+from helpers.galaxies.experiment import run_repeats
 from helpers.stats import confusion_matrix, true_positive_rates, tss
 
 
@@ -42,7 +42,7 @@ def test_balanced_sample_and_stratified_split():
     assert np.bincount(y[s]).tolist() == [200, 200] and len(set(s)) == 400
     tr, te = D.split(y[s], 0.3, rng)
     assert len(set(tr) & set(te)) == 0 and len(tr) + len(te) == 400
-    assert np.bincount(y[s][te]).tolist() == [60, 60]            # 7:3 within each class
+    assert np.bincount(y[s][te]).tolist() == [60, 60]  # 7:3 within each class
     with pytest.raises(ValueError, match="only 300 exist"):
         D.draw_sample(y, 800, rng, balanced=True)
     with pytest.raises(ValueError, match="too few to appear in both"):
@@ -64,8 +64,14 @@ def test_thesis_cnn_parameter_count():
     m = thesis_cnn(n_classes=2)
     # by hand: conv 3x3x1x32 + 32, conv 3x3x32x64 + 64, conv 2x2x64x64 + 64,
     # flatten 6*6*64 = 2304 -> 1024 -> 1024 -> 2
-    want = (9 * 32 + 32) + (9 * 32 * 64 + 64) + (4 * 64 * 64 + 64) + (2304 * 1024 + 1024) \
-        + (1024 * 1024 + 1024) + (1024 * 2 + 2)
+    want = (
+        (9 * 32 + 32)
+        + (9 * 32 * 64 + 64)
+        + (4 * 64 * 64 + 64)
+        + (2304 * 1024 + 1024)
+        + (1024 * 1024 + 1024)
+        + (1024 * 2 + 2)
+    )
     assert m.count_params() == want
     with pytest.raises(ValueError, match="'adam' or 'sgd'"):
         thesis_cnn(optimizer="rmsprop")
@@ -91,16 +97,18 @@ def test_repeated_trainings_learn_and_record_every_epoch():
     x, y = _toy()
 
     def build():
-        m = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(2, activation="softmax")])
+        m = keras.Sequential(
+            [keras.Input((16, 16, 1)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")]
+        )
         m.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
         return m
 
-    tr = run_repeats(build, x, y, n_repeats=2, epochs=4, n_per_run=200, val_fraction=0.2,
-                     batch_size=32, seed=1, progress=False)
+    tr = run_repeats(
+        build, x, y, n_repeats=2, epochs=4, n_per_run=200, val_fraction=0.2, batch_size=32, seed=1, progress=False
+    )
     assert tr.test_acc.shape == (2, 4) and tr.val_acc.shape == (2, 4)
-    assert all(p.shape == (4, 60) for p in tr.test_pred)          # 30 % of 200, every epoch
-    assert tr.test_acc[:, -1].min() > 0.9                          # the toy is easy
+    assert all(p.shape == (4, 60) for p in tr.test_pred)  # 30 % of 200, every epoch
+    assert tr.test_acc[:, -1].min() > 0.9  # the toy is easy
     s = tr.scores(tr.validation_epochs())
     np.testing.assert_allclose(s["accuracy"], [tr.test_acc[r, e] for r, e in enumerate(tr.validation_epochs())])
     assert tr.summary_at(tr.thesis_epoch())["accuracy"]["n"] == 2

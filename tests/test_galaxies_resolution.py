@@ -19,10 +19,10 @@ def stack():
 
 
 def test_shrink_is_an_area_average_that_conserves_flux(stack):
-    for f in (2, 4, 8):       # factors that divide 64: exactly the block mean
+    for f in (2, 4, 8):  # factors that divide 64: exactly the block mean
         want = stack.reshape(6, 64 // f, f, 64 // f, f).mean(axis=(2, 4))
         np.testing.assert_allclose(D.shrink(stack, f), want, atol=1e-6)
-    for f in D.FACTORS:       # the whole stamp is covered: the mean surface brightness is kept
+    for f in D.FACTORS:  # the whole stamp is covered: the mean surface brightness is kept
         small = D.shrink(stack, f)
         assert small.shape == (6, round(64 / f), round(64 / f))
         np.testing.assert_allclose(small.mean(axis=(1, 2)), stack.mean(axis=(1, 2)), rtol=1e-4, atol=1e-6)
@@ -59,8 +59,9 @@ def test_batched_enlargement_equals_opencv(stack, method):
     for f in D.FACTORS:
         small = D.shrink(stack, f)
         np.testing.assert_allclose(D.enlarge_batch(small, 64, method), D.enlarge(small, 64, method), atol=2e-6)
-    np.testing.assert_allclose(D.enlarge_batch(stack[:, :16, :16], 151, method),
-                               D.enlarge(stack[:, :16, :16], 151, method), atol=2e-6)
+    np.testing.assert_allclose(
+        D.enlarge_batch(stack[:, :16, :16], 151, method), D.enlarge(stack[:, :16, :16], 151, method), atol=2e-6
+    )
 
 
 def test_degrade_shift_and_shapes(stack):
@@ -74,8 +75,8 @@ def test_degrade_shift_and_shapes(stack):
 
 
 def test_centre_phase_known_values():
-    assert D.centre_phase(64, 6) == pytest.approx(0.5)              # 32 / (64/11) = 5.5
-    assert D.centre_phase(64, 7) == pytest.approx(0.5)              # 32 / (64/9) = 4.5
+    assert D.centre_phase(64, 6) == pytest.approx(0.5)  # 32 / (64/11) = 5.5
+    assert D.centre_phase(64, 7) == pytest.approx(0.5)  # 32 / (64/9) = 4.5
     assert D.centre_phase(64, 8) == pytest.approx(0.0)
     assert D.centre_phase(64, 6, convention="fx") == pytest.approx(1 / 3)
     assert D.centre_phase(64, 7, convention="fx") == pytest.approx(32 / 7 - 4)
@@ -137,11 +138,11 @@ def test_prepare_puts_both_surveys_on_one_brightness_scale():
     from helpers.galaxies.sky import constants as C
 
     yy, xx = np.mgrid[:32, :32] - 15.5
-    sb = 40 * C.SDSS.sigma_pixel / C.SDSS.pixel_scale ** 2 * np.exp(-np.hypot(xx, yy) / 5)   # per arcsec^2
-    sdss = prepare((sb * C.SDSS.pixel_scale ** 2)[None], "sdss")
-    hsc = prepare((sb * C.HSC.pixel_scale ** 2)[None], "hsc")
+    sb = 40 * C.SDSS.sigma_pixel / C.SDSS.pixel_scale**2 * np.exp(-np.hypot(xx, yy) / 5)  # per arcsec^2
+    sdss = prepare((sb * C.SDSS.pixel_scale**2)[None], "sdss")
+    hsc = prepare((sb * C.HSC.pixel_scale**2)[None], "hsc")
     np.testing.assert_allclose(hsc, sdss, atol=1e-6)
-    wrong = prepare((sb * C.HSC.pixel_scale ** 2)[None], "sdss")      # forgetting the pixel area
+    wrong = prepare((sb * C.HSC.pixel_scale**2)[None], "sdss")  # forgetting the pixel area
     assert np.abs(wrong - sdss).max() > 0.05
 
 
@@ -155,7 +156,7 @@ def test_psf_matching_leaves_little_hsc_noise():
     noise = rng.normal(0, C.HSC.sigma_pixel, (C.HSC.stamp, C.HSC.stamp))
     out = match_survey(noise, "hsc", 0.6, "sdss", 1.43)
     assert out.shape == (C.SDSS.stamp, C.SDSS.stamp)
-    ratio = out[8:-8, 8:-8].var() / C.SDSS.sigma_pixel ** 2
+    ratio = out[8:-8, 8:-8].var() / C.SDSS.sigma_pixel**2
     assert 0 < ratio < 0.02
 
 
@@ -174,7 +175,9 @@ def test_run_repeats_restores_the_validation_epoch_and_evaluates_it():
     x, y = _toy()
 
     def build():
-        m = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
+        m = keras.Sequential(
+            [keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")]
+        )
         m.compile(keras.optimizers.Adam(0.05), "categorical_crossentropy", metrics=["accuracy"])
         return m
 
@@ -185,25 +188,46 @@ def test_run_repeats_restores_the_validation_epoch_and_evaluates_it():
 
     def augment(tr, t, rng):
         seen.append(tr.size)
-        return np.concatenate([x[tr], -x[tr] + 1]), np.concatenate([t, t[:, ::-1]])   # a flipped copy
+        return np.concatenate([x[tr], -x[tr] + 1]), np.concatenate([t, t[:, ::-1]])  # a flipped copy
 
-    tr = run_repeats(build, x, y, n_repeats=2, epochs=5, n_per_run=200, val_fraction=0.25, batch_size=32,
-                     seed=2, progress=False, restore_best_val=True, evaluate=evaluate, augment=augment)
+    tr = run_repeats(
+        build,
+        x,
+        y,
+        n_repeats=2,
+        epochs=5,
+        n_per_run=200,
+        val_fraction=0.25,
+        batch_size=32,
+        seed=2,
+        progress=False,
+        restore_best_val=True,
+        evaluate=evaluate,
+        augment=augment,
+    )
     # the evaluated model is the one of the best validation epoch: its test accuracy is that epoch's
     want = tr.scores(tr.validation_epochs())["accuracy"]
     np.testing.assert_allclose([e["acc"] for e in tr.evaluations], want, atol=1e-12)
-    assert seen == [105, 105]                  # 200 → 140 train → 105 after the validation quarter
+    assert seen == [105, 105]  # 200 → 140 train → 105 after the validation quarter
     with pytest.raises(ValueError, match="restore_best_val needs a validation split"):
         run_repeats(build, x, y, n_repeats=2, epochs=1, n_per_run=100, restore_best_val=True)
     with pytest.raises(ValueError, match="augment must return images shaped"):
-        run_repeats(build, x, y, n_repeats=2, epochs=1, n_per_run=100,
-                    augment=lambda tr, t, rng: (x[tr][:, :4], t), progress=False)
+        run_repeats(
+            build,
+            x,
+            y,
+            n_repeats=2,
+            epochs=1,
+            n_per_run=100,
+            augment=lambda tr, t, rng: (x[tr][:, :4], t),
+            progress=False,
+        )
 
 
 def test_noise_left_after_degrading_and_its_restoration():
     # nearest with a whole factor: each pixel is a block mean of f x f noise pixels -> sigma / f
     for f in (2, 4, 8):
-        assert D.residual_noise(f, "nearest") == pytest.approx(1 / f, rel=0.05)   # ~2,300 coarse pixels at 1/8
+        assert D.residual_noise(f, "nearest") == pytest.approx(1 / f, rel=0.05)  # ~2,300 coarse pixels at 1/8
     # bilinear smooths more than nearest, and everything smooths more at 1/8 than at 1/2
     assert D.residual_noise(2, "bilinear") < D.residual_noise(2, "nearest")
     assert D.residual_noise(8, "bicubic") < D.residual_noise(2, "bicubic")

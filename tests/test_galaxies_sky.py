@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -28,7 +26,7 @@ def _row(cat, i):
 def test_pixel_scales_and_stamps_cover_the_same_sky():
     assert C.SDSS.pixel_scale == 0.396 and C.HSC.pixel_scale == 0.168
     assert C.SDSS.stamp == 64 and C.HSC.stamp == 151
-    assert abs(C.SDSS.extent - C.HSC.extent) / C.SDSS.extent < 0.005      # 25.34" vs 25.37"
+    assert abs(C.SDSS.extent - C.HSC.extent) / C.SDSS.extent < 0.005  # 25.34" vs 25.37"
     cat = D.load_catalogue(200, seed=3)
     imgs = R.render(cat, [0, 1], ("sdss", "hsc"), progress=False)
     assert imgs["sdss"].shape == (2, 64, 64) and imgs["hsc"].shape == (2, 151, 151)
@@ -49,7 +47,7 @@ MOFFAT3_AT_FWHM = (1 + 4 * (2 ** (1 / 3) - 1)) ** -3
 @pytest.mark.parametrize("survey, published", [("sdss", 1.43), ("hsc", 0.60)])
 def test_psf_has_the_published_seeing_and_moffat_wings(survey, published):
     s = C.survey(survey)
-    scale = published / 40                       # 40 fine pixels per FWHM
+    scale = published / 40  # 40 fine pixels per FWHM
     fine = R.psf(s).drawImage(scale=scale, nx=401, ny=401, method="no_pixel").array
     assert fine.max() == fine[200, 200]
     # FWHM by hand: where the profile along a row crosses half its peak (linear interpolation)
@@ -59,7 +57,7 @@ def test_psf_has_the_published_seeing_and_moffat_wings(survey, published):
     assert 2 * r_half * scale == pytest.approx(published, rel=0.03)
     # the wings of a Moffat with β = 3: intensity at one FWHM from the centre
     assert row[40] == pytest.approx(MOFFAT3_AT_FWHM, rel=0.05)
-    assert abs(row[40] - 2.0 ** -4) > 0.04          # not a Gaussian
+    assert abs(row[40] - 2.0**-4) > 0.04  # not a Gaussian
     # a (nearly) point-like galaxy drawn by the production path, with noise, fitted through the pixel
     row = _row(D.load_catalogue(50, seed=1), 0)
     row.update(type=0, r50=0.005, flux=5e4, sersic_n=1.0, q=1.0, **{f"psf_{s.name}": 1.1 * published})
@@ -76,11 +74,12 @@ def test_seeing_distribution_matches_sdss_quartiles(cat15k):
 def test_noise_level_gives_the_survey_depths():
     # 5-sigma point-source depth in a 2" aperture: HSC Wide r ~ 26 (notes); SDSS ~ 22.2-23
     for s, lo, hi in ((C.HSC, 25.7, 26.4), (C.SDSS, 22.2, 23.3)):
-        npix = np.pi * 1.0 ** 2 / s.pixel_scale ** 2
+        npix = np.pi * 1.0**2 / s.pixel_scale**2
         depth = C.NMGY_ZERO_POINT - 2.5 * np.log10(5 * s.sigma_pixel * np.sqrt(npix))
         assert lo < depth < hi, (s.name, depth)
-    blank = R.draw(R.intrinsic_profile({**_row(D.load_catalogue(10, seed=0), 0), "flux": 1e-9}),
-                   "sdss", 1.4, noise_seed=5)
+    blank = R.draw(
+        R.intrinsic_profile({**_row(D.load_catalogue(10, seed=0), 0), "flux": 1e-9}), "sdss", 1.4, noise_seed=5
+    )
     assert np.std(blank) == pytest.approx(C.SDSS.sigma_pixel, rel=0.05)
 
 
@@ -95,14 +94,15 @@ def test_flux_is_conserved_in_both_surveys():
     for i in idx[:6]:
         row = _row(cat, int(i))
         big = galsim.Convolve([R.intrinsic_profile(row), R.psf("sdss", row["psf_sdss"])]).drawImage(
-            nx=512, ny=512, scale=C.SDSS.pixel_scale)
+            nx=512, ny=512, scale=C.SDSS.pixel_scale
+        )
         assert big.array.sum() == pytest.approx(row["flux"], rel=0.01)
     # the 25" cutouts keep most of it: at least 93 % for these compact galaxies
     frac = imgs["sdss"].sum(axis=(1, 2)) / cat["flux"][idx]
     assert np.all((frac > 0.93) & (frac < 1.005))
     np.testing.assert_allclose(imgs["hsc"].sum(axis=(1, 2)), imgs["sdss"].sum(axis=(1, 2)), rtol=0.005)
     arms = R.arm_pattern(_row(cat, int(np.flatnonzero(cat["type"] == P.SPIRAL)[0])))
-    assert abs(arms.sum()) < 0.02 * np.abs(arms).sum()           # arms move light, they do not add it
+    assert abs(arms.sum()) < 0.02 * np.abs(arms).sum()  # arms move light, they do not add it
 
 
 def test_hsc_image_matched_to_sdss_seeing_equals_the_sdss_image_within_noise():
@@ -114,9 +114,9 @@ def test_hsc_image_matched_to_sdss_seeing_equals_the_sdss_image_within_noise():
         sdss_true = R.draw(prof, "sdss", row["psf_sdss"])
         hsc = R.draw(prof, "hsc", row["psf_hsc"], noise_seed=2)
         matched = R.match_survey(hsc, "hsc", row["psf_hsc"], "sdss", row["psf_sdss"])
-        var = C.SDSS.sigma_pixel ** 2 + np.clip(sdss_true, 0, None) / C.SDSS.gain_e_per_nmgy
+        var = C.SDSS.sigma_pixel**2 + np.clip(sdss_true, 0, None) / C.SDSS.gain_e_per_nmgy
         chi2 = np.mean((matched - sdss) ** 2 / var)
-        assert 0.85 < chi2 < 1.15, (i, chi2)                     # residual is the SDSS noise alone
+        assert 0.85 < chi2 < 1.15, (i, chi2)  # residual is the SDSS noise alone
         assert np.std(matched - sdss_true) < 0.1 * C.SDSS.sigma_pixel
     with pytest.raises(ValueError, match="target seeing is worse"):
         R.match_survey(sdss, "sdss", 1.4, "hsc", 0.6)
@@ -145,7 +145,7 @@ def test_distant_spirals_fade_into_smooth_blobs():
 def test_population_is_magnitude_limited_and_in_range(cat15k):
     assert np.all((cat15k["z"] > 0) & (cat15k["z"] < 0.2))
     assert np.all(cat15k["mag_r"] <= C.R_MAG_LIMIT + 1e-9)
-    assert 0.08 < np.median(cat15k["z"]) < 0.11               # SDSS main sample median z ~ 0.1
+    assert 0.08 < np.median(cat15k["z"]) < 0.11  # SDSS main sample median z ~ 0.1
     assert set(np.unique(cat15k["type"])) == {0, 1, 2}
     sp = cat15k["type"] == P.SPIRAL
     assert set(np.unique(cat15k["arms"][sp])) <= {2, 3, 4} and np.all(cat15k["arms"][~sp] == 0)
@@ -172,7 +172,7 @@ def test_flag_shares_match_gz1_and_the_thesis_sample(cat15k):
     assert 0.08 < shares["ELLIPTICAL"] < 0.13
     assert 0.57 < shares["UNCERTAIN"] < 0.67
     ratio = cat15k["SPIRAL"].sum() / cat15k["ELLIPTICAL"].sum()
-    assert 2.0 < ratio < 3.4                                  # thesis 2.6
+    assert 2.0 < ratio < 3.4  # thesis 2.6
     assert 20 < cat15k["NVOTE"].mean() < 60
 
 
@@ -184,8 +184,9 @@ def test_uncertain_grows_with_redshift_and_distant_spirals_get_elliptical_votes(
     assert cat15k["P_EL"][sp & hi].mean() > cat15k["P_EL"][sp & lo].mean() + 0.1
     # debiasing moves distant galaxies' votes back towards spiral, keeping p_el + p_cs
     assert np.mean(cat15k["P_CS_DEBIASED"][hi] - cat15k["P_CS"][hi]) > 0
-    np.testing.assert_allclose(cat15k["P_CS_DEBIASED"] + cat15k["P_EL_DEBIASED"],
-                               cat15k["P_CS"] + cat15k["P_EL"], atol=1e-12)
+    np.testing.assert_allclose(
+        cat15k["P_CS_DEBIASED"] + cat15k["P_EL_DEBIASED"], cat15k["P_CS"] + cat15k["P_EL"], atol=1e-12
+    )
 
 
 def test_vote_fractions_are_consistent(cat15k):
@@ -207,7 +208,7 @@ def test_debias_leaves_an_unbiased_sample_alone():
     p_el = rng.uniform(0, 0.5, 5000)
     p_cs = 1 - p_el
     el, cs = V.debias(p_el, p_cs, z, m)
-    assert np.mean(np.abs(cs - p_cs)) < 0.02                # only bin-to-bin noise moves it
+    assert np.mean(np.abs(cs - p_cs)) < 0.02  # only bin-to-bin noise moves it
     # a sample whose elliptical votes grow with z (the GZ1 bias) has the trend taken out
     p_el_b = np.clip(p_el + 1.5 * z, 0, 1)
     el_b, _ = V.debias(p_el_b, 1 - p_el_b, z, m)
@@ -228,7 +229,7 @@ def test_same_seed_same_sky_and_images():
     assert not np.array_equal(a["z"], c["z"])
     cat = D.load_catalogue(300, seed=9)
     one = R.render(cat, [5, 7], progress=False)["sdss"]
-    other = R.render(cat, [7, 5, 3], progress=False)["sdss"]          # order and company do not matter
+    other = R.render(cat, [7, 5, 3], progress=False)["sdss"]  # order and company do not matter
     np.testing.assert_array_equal(one[0], other[1])
     np.testing.assert_array_equal(one[1], other[0])
     t1, t2 = V.gz1_table(a, V.VoteModel(), 1), V.gz1_table(a, V.VoteModel(), 1)
@@ -245,7 +246,7 @@ def test_image_cache_round_trip_and_damage_is_detected(fresh_cache):
     assert files
     import h5py
 
-    with h5py.File(files[-1]) as f:                        # a standard HDF5 layout
+    with h5py.File(files[-1]) as f:  # a standard HDF5 layout
         assert f["images/sdss"].shape == (3, 64, 64)
     raw = bytearray(files[-1].read_bytes())
     raw[len(raw) // 2] ^= 0xFF
@@ -271,12 +272,11 @@ def test_labels_two_and_three_classes(cat15k):
 
 # ------------------------------------------------------------------------- real-data loader
 def _write_real(tmp_path, n=4, fmt="fits", shape=(64, 64)):
-    from astropy.io import fits
     import cv2
+    from astropy.io import fits
 
     rng = np.random.default_rng(1)
-    cat = {"OBJID": np.arange(587722981741363294, 587722981741363294 + n),
-           "NVOTE": rng.integers(20, 50, n)}
+    cat = {"OBJID": np.arange(587722981741363294, 587722981741363294 + n), "NVOTE": rng.integers(20, 50, n)}
     f = rng.dirichlet(np.ones(6), n)
     for k, a in enumerate(V.ANSWERS):
         cat[f"P_{a}"] = f[:, k]
@@ -316,7 +316,7 @@ def test_gz1_loader_names_what_is_wrong(tmp_path):
     with pytest.raises(ValueError, match=r"missing GZ1 columns \['P_MG'\]"):
         D.load_gz1(tmp_path / "nocol.csv")
     rows = [r.split(",") for r in text]
-    rows[1][2] = "abc"                                      # P_EL of the first galaxy
+    rows[1][2] = "abc"  # P_EL of the first galaxy
     (tmp_path / "bad.csv").write_text("\n".join(",".join(r) for r in rows))
     with pytest.raises(ValueError, match="P_EL has a non-numeric value 'abc'"):
         D.load_gz1(tmp_path / "bad.csv")

@@ -24,7 +24,7 @@ def test_network_input_layouts_and_binarise():
     assert set(np.unique(b)) == {0.0, 1.0} and ((b[..., 0] == 1) == (x > 0)).all()
     v2 = network_input(x, "2d", t=t)
     assert v2.shape == (3, 12, 12, 20)
-    np.testing.assert_allclose(v2[0, 4, 5, 2 * 3], x[0, 3, 4, 5] / 10, rtol=1e-6)   # layer 3, deposit channel
+    np.testing.assert_allclose(v2[0, 4, 5, 2 * 3], x[0, 3, 4, 5] / 10, rtol=1e-6)  # layer 3, deposit channel
     with pytest.raises(ValueError, match="layout"):
         network_input(x, "1d")
     with pytest.raises(ValueError, match=r"shape \(n, layers, x, y\)"):
@@ -35,8 +35,8 @@ def test_event_features_known_event():
     x = np.zeros((1, 10, 12, 12))
     x[0, 0, 5, 5] = 4.0
     x[0, 1, 5, 5] = 6.0
-    x[0, 3, 5, 5] = 30.0       # annihilation
-    x[0, 6, 1, 2] = 0.05       # an X-ray
+    x[0, 3, 5, 5] = 30.0  # annihilation
+    x[0, 6, 1, 2] = 0.05  # an X-ray
     f = event_features(x)
     assert f["total_deposit"][0] == pytest.approx(40.05)
     assert f["hits"][0] == 4 and f["maximum_deposit"][0] == 30 and f["maximum_layer"][0] == 3

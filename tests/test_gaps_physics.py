@@ -19,7 +19,7 @@ def test_range_table_matches_pstar_within_2_percent():
 def test_stopping_power_matches_pstar():
     beta = P.beta_from_kinetic(np.array(C.PSTAR_T_MEV), C.M_PROTON)
     ratio = P.stopping_power(beta, C.M_PROTON) / np.array(C.PSTAR_STOPPING)
-    assert np.all(np.abs(ratio - 1) < 0.02), ratio          # 1.7 % at 10 MeV, < 0.3 % above 50
+    assert np.all(np.abs(ratio - 1) < 0.02), ratio  # 1.7 % at 10 MeV, < 0.3 % above 50
 
 
 def test_range_inverse_roundtrip():
@@ -53,7 +53,7 @@ def test_minimum_ionising_pion_in_one_layer():
     h, edges = np.histogram(dE, bins=np.arange(0.4, 2.0, 0.01))
     mode = 0.5 * (edges[h.argmax()] + edges[h.argmax() + 1])
     assert mode == pytest.approx(0.78, rel=0.10)
-    assert np.median(dE) < dE.mean()                         # the Landau tail
+    assert np.median(dE) < dE.mean()  # the Landau tail
 
 
 def test_slow_antiproton_straggling_is_gaussian_bohr():
@@ -73,7 +73,7 @@ def test_xray_interaction_probability_in_one_layer(energy, expected):
 
 def test_highland_angle_of_the_notes():
     beta = 0.35
-    p = C.M_PROTON * beta / np.sqrt(1 - beta ** 2)
+    p = C.M_PROTON * beta / np.sqrt(1 - beta**2)
     assert 1e3 * P.highland_theta0(beta, p, C.THICKNESS_CM) == pytest.approx(17, rel=0.15)
 
 

@@ -43,7 +43,7 @@ def test_primary_deposits_all_its_kinetic_energy_at_0_degrees(species):
     dep = np.bincount(ev["dep_event"][prim], weights=ev["dep_edep"][prim], minlength=400)
     T0 = kinetic_from_beta(ev["beta"], SPECIES[species][0])
     np.testing.assert_allclose(dep, T0, rtol=1e-9)
-    cells = ev["dep_cell"][prim] % (C.N_XY ** 2)
+    cells = ev["dep_cell"][prim] % (C.N_XY**2)
     first = np.full(400, -1)
     for e, c in zip(ev["dep_event"][prim], cells):
         assert first[e] in (-1, c), "a vertical track stays in one (x, y) column"
@@ -107,15 +107,18 @@ def test_determinism_per_seed():
     assert not np.array_equal(a["beta"], c["beta"])
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(species="antihelium"), "unknown species 'antihelium'"),
-    (dict(n_events=0), "n_events must be a positive integer"),
-    (dict(incidence="oblique"), "unknown incidence 'oblique'"),
-    (dict(beta_range=(-0.1, 0.5)), r"0 < lo < hi < 1"),
-    (dict(beta_range=(0.5, 0.2)), r"0 < lo < hi < 1"),
-    (dict(beta_range=0.3), "two numbers"),
-    (dict(noise=-1.0), "noise must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(species="antihelium"), "unknown species 'antihelium'"),
+        (dict(n_events=0), "n_events must be a positive integer"),
+        (dict(incidence="oblique"), "unknown incidence 'oblique'"),
+        (dict(beta_range=(-0.1, 0.5)), r"0 < lo < hi < 1"),
+        (dict(beta_range=(0.5, 0.2)), r"0 < lo < hi < 1"),
+        (dict(beta_range=0.3), "two numbers"),
+        (dict(noise=-1.0), "noise must be"),
+    ],
+)
 def test_bad_parameters_are_named(kwargs, match):
     args = dict(species="antiproton", n_events=10)
     args.update(kwargs)
@@ -123,8 +126,9 @@ def test_bad_parameters_are_named(kwargs, match):
         simulate(args.pop("species"), args.pop("n_events"), **args)
 
 
-@pytest.mark.parametrize("kwargs,match", [(dict(n_layers=0), "n_layers"), (dict(radius=7.0), "overlap"),
-                                          (dict(thickness=-1.0), "thickness")])
+@pytest.mark.parametrize(
+    "kwargs,match", [(dict(n_layers=0), "n_layers"), (dict(radius=7.0), "overlap"), (dict(thickness=-1.0), "thickness")]
+)
 def test_bad_tracker(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Tracker(**kwargs)

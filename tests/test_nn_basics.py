@@ -20,7 +20,7 @@ def test_digits_split_is_disjoint_stratified_and_scaled():
     (xt, yt), (xv, yv), (xs, ys) = digits_split(200, 100, 300, seed=1)
     assert xt.shape == (200, 8, 8, 1) and xv.shape == (100, 8, 8, 1) and xs.shape == (300, 8, 8, 1)
     assert 0.0 <= xt.min() and xt.max() <= 1.0
-    assert np.bincount(yt, minlength=10).min() >= 19        # stratified: 20 ± 1 per class
+    assert np.bincount(yt, minlength=10).min() >= 19  # stratified: 20 ± 1 per class
     flat = lambda a: {a_i.tobytes() for a_i in a}
     # the digits set has a few exact duplicate images; allow those but no systematic overlap
     assert len(flat(xt) & flat(xs)) <= 2
@@ -36,8 +36,8 @@ def test_digits_split_errors(sizes, match):
 
 def test_numerical_gradient_of_known_function():
     x = np.array([[0.5, -1.0], [2.0, 3.0]])
-    g = numerical_gradient(lambda: float(np.sum(x ** 3)), x)
-    assert relative_error(g, 3 * x ** 2) < 1e-9
+    g = numerical_gradient(lambda: float(np.sum(x**3)), x)
+    assert relative_error(g, 3 * x**2) < 1e-9
     assert x.tolist() == [[0.5, -1.0], [2.0, 3.0]], "x must be restored after perturbation"
 
 

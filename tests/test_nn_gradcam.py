@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from helpers.nn.gradcheck import numerical_gradient, relative_error
 from helpers.nn.gradcam import gradcam, maps_and_gradients, resize_nearest, split_at
+from helpers.nn.gradcheck import numerical_gradient, relative_error
 
 
 @pytest.fixture(scope="module")
@@ -12,13 +12,15 @@ def tiny():
     import keras
 
     keras.utils.set_random_seed(0)
-    return keras.Sequential([
-        keras.Input((3, 4, 4, 1), dtype="float64"),
-        keras.layers.Conv3D(2, 2, activation="tanh", name="last_conv", dtype="float64"),
-        keras.layers.Flatten(dtype="float64"),
-        keras.layers.Dense(3, activation="tanh", dtype="float64"),
-        keras.layers.Dense(1, dtype="float64"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((3, 4, 4, 1), dtype="float64"),
+            keras.layers.Conv3D(2, 2, activation="tanh", name="last_conv", dtype="float64"),
+            keras.layers.Flatten(dtype="float64"),
+            keras.layers.Dense(3, activation="tanh", dtype="float64"),
+            keras.layers.Dense(1, dtype="float64"),
+        ]
+    )
 
 
 def test_gradient_matches_finite_differences(tiny):
@@ -36,7 +38,7 @@ def test_gradient_matches_finite_differences(tiny):
 def test_gradcam_by_hand(tiny):
     x = np.random.default_rng(2).normal(size=(2, 3, 4, 4, 1))
     A, G = maps_and_gradients(tiny, x, "last_conv")
-    alpha = G.mean(axis=(1, 2, 3))                          # (n, channels)
+    alpha = G.mean(axis=(1, 2, 3))  # (n, channels)
     cam = np.maximum(np.einsum("nc,nijkc->nijk", alpha, A), 0)
     cam /= np.where(cam.max(axis=(1, 2, 3)) > 0, cam.max(axis=(1, 2, 3)), 1)[:, None, None, None]
     out = gradcam(tiny, x, "last_conv")

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from helpers.pipeline.repro import set_seed
 from helpers.nn.training import repeat_fit
+from helpers.pipeline.repro import set_seed
 
 
 def _data():
@@ -15,8 +15,9 @@ def _data():
 def _build():
     import keras
 
-    m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
-                          keras.layers.Dense(1, activation="sigmoid")])
+    m = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1, activation="sigmoid")]
+    )
     m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["accuracy"])
     return m
 
@@ -75,10 +76,11 @@ def test_one_loop_records_per_repeat_splits_and_restores_the_best_validation_epo
     def evaluate(model, split):
         return {"acc": float(np.mean(np.argmax(model.predict(split.x_test, verbose=0), axis=1) == split.y_test))}
 
-    r = repeat_fit(build2, data, seeds=[5, 6], epochs=4, batch_size=32, record=True,
-                   restore_best_val=True, evaluate=evaluate)
+    r = repeat_fit(
+        build2, data, seeds=[5, 6], epochs=4, batch_size=32, record=True, restore_best_val=True, evaluate=evaluate
+    )
     assert r.n_classes == 2 and r.test_acc.shape == r.val_acc.shape == (2, 4)
-    for i in range(2):   # recorded accuracies are the recorded predictions scored by hand
+    for i in range(2):  # recorded accuracies are the recorded predictions scored by hand
         te = r.info[i]["test_index"]
         np.testing.assert_allclose(r.test_acc[i], [np.mean(p == lab[te]) for p in r.test_pred[i]])
     want = r.scores(r.validation_epochs())["accuracy"]

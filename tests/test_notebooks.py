@@ -14,7 +14,7 @@ pytestmark = pytest.mark.notebooks
 def test_every_notebook_wrote_metrics(smoke_runs, smoke_metrics):
     executed = {p.stem for p in smoke_runs.rglob("*.ipynb")}
     assert set(smoke_metrics) == executed
-    for name, m in smoke_metrics.items():
+    for _name, m in smoke_metrics.items():
         assert m["wall_time_s"] > 0
     manifest = run.read_manifest(smoke_runs / "smoke")["notebooks"]
     assert {Path(k).stem for k, e in manifest.items() if e["status"] == "ok"} == executed
@@ -25,8 +25,8 @@ def test_01_perceptron(smoke_metrics):
     assert m["gates_correct"] == {"AND": True, "OR": True, "NAND": True}
     assert m["and_thesis_weights_correct"] is True
     assert m["converged_fraction"]["AND"] == m["converged_fraction"]["OR"] == m["converged_fraction"]["NAND"] == 1.0
-    assert m["converged_fraction"]["XOR"] == 0.0           # never linearly separable
-    assert m["xor_best_single_layer_accuracy"] == 0.75      # 3 of 4 rows at best (Minsky & Papert)
+    assert m["converged_fraction"]["XOR"] == 0.0  # never linearly separable
+    assert m["xor_best_single_layer_accuracy"] == 0.75  # 3 of 4 rows at best (Minsky & Papert)
     assert m["xor_two_layer_accuracy"] == 1.0
     assert m["keras_agreement"] == 1.0
 
@@ -36,20 +36,20 @@ def test_02_neural_networks(smoke_metrics):
     assert max(m["gradcheck_rel_error"].values()) < 1e-6
     assert max(m["derivative_rel_error"].values()) < 1e-6
     assert max(m["keras_activation_max_diff"].values()) < 1e-5
-    assert max(m["loss_checks"].values()) < 1e-5            # Keras MSE = 2E/K, CCE = eq. 2.7
-    assert m["numpy_keras_max_loss_diff"] < 1e-5            # same loss after every step
+    assert max(m["loss_checks"].values()) < 1e-5  # Keras MSE = 2E/K, CCE = eq. 2.7
+    assert m["numpy_keras_max_loss_diff"] < 1e-5  # same loss after every step
     assert m["numpy_keras_max_weight_diff"] < 1e-4
     assert m["optimiser_keras_max_diff"]["SGD"] < 1e-5
     assert m["optimiser_keras_max_diff"]["momentum"] < 1e-5
-    assert m["optimiser_keras_max_diff"]["Adam"] < 1e-4     # ε placement differs (see notebook)
-    assert m["final_loss_numpy"] < 0.69                      # below chance level ln 2 after training
+    assert m["optimiser_keras_max_diff"]["Adam"] < 1e-4  # ε placement differs (see notebook)
+    assert m["final_loss_numpy"] < 0.69  # below chance level ln 2 after training
 
 
 def test_03_cnn_layers(smoke_metrics):
     m = smoke_metrics["03-cnn-layers"]["metrics"]
-    assert m["thesis_conv"] == [[15, 16], [6, 15]]          # thesis fig. 2.4
+    assert m["thesis_conv"] == [[15, 16], [6, 15]]  # thesis fig. 2.4
     assert m["thesis_conv_keras"] == [[15, 16], [6, 15]]
-    assert m["thesis_maxpool"] == [[2, 3], [3, 2]]          # thesis fig. 2.5
+    assert m["thesis_maxpool"] == [[2, 3], [3, 2]]  # thesis fig. 2.5
     assert m["output_size_formula_matches_keras"] is True
     assert m["conv_max_abs_diff"] < 1e-5
     assert m["pool_max_abs_diff"] < 1e-5
@@ -68,17 +68,19 @@ def test_04_overfitting(smoke_metrics):
     assert d["keras_kept_scale_max_error"] < 1e-6
     assert d["keras_inference_is_identity"] is True
     for key in ("numpy_mean_ratio", "keras_mean_ratio"):
-        assert abs(d[key] - 1) < 0.02                        # expectation preserved
-    for name, r in m["results"].items():
+        assert abs(d[key] - 1) < 0.02  # expectation preserved
+    for _name, r in m["results"].items():
         assert r["test_accuracy"]["n"] >= 2
-        assert 0.1 < r["test_accuracy"]["mean"] <= 1.0       # above chance (10 classes) even at smoke size
+        assert 0.1 < r["test_accuracy"]["mean"] <= 1.0  # above chance (10 classes) even at smoke size
         assert r["test_accuracy"]["sem"] <= r["test_accuracy"]["std"]
 
 
 def test_same_seed_same_metrics(smoke_metrics, tmp_path):
     """A second run of a training notebook with the same seed reproduces its metrics exactly."""
-    assert run.main(["notebooks/01-perceptron-to-cnn/04-overfitting.ipynb", "--profile", "smoke",
-                     "--out", str(tmp_path)]) == 0
+    assert (
+        run.main(["notebooks/01-perceptron-to-cnn/04-overfitting.ipynb", "--profile", "smoke", "--out", str(tmp_path)])
+        == 0
+    )
     again = read_metrics(tmp_path / "smoke" / "01-perceptron-to-cnn" / "04-overfitting.metrics.json")
     assert again["metrics"] == smoke_metrics["04-overfitting"]["metrics"]
 
@@ -97,8 +99,10 @@ def test_02_01_simulating_gaps_events(smoke_metrics):
         assert d["maximum_deposit"]["mean"] > p["maximum_deposit"]["mean"]
         # antideuterons need more material to stop, so fewer of them are accepted
         assert m["acceptance"][f"antideuteron_{inc}"]["fraction"] < m["acceptance"][f"antiproton_{inc}"]["fraction"]
-    assert m["features"]["antideuteron_fixed"]["annihilation_layer"]["mean"] > \
-        m["features"]["antiproton_fixed"]["annihilation_layer"]["mean"]
+    assert (
+        m["features"]["antideuteron_fixed"]["annihilation_layer"]["mean"]
+        > m["features"]["antiproton_fixed"]["annihilation_layer"]["mean"]
+    )
 
 
 def test_02_02_cnn_classifier(smoke_metrics):
@@ -106,7 +110,7 @@ def test_02_02_cnn_classifier(smoke_metrics):
     assert set(m["results"]) == {"fixed_3d", "fixed_2d", "random_3d", "random_2d"}
     for r in m["results"].values():
         assert r["test_accuracy"]["n"] >= 2 and 0.0 <= r["test_accuracy"]["mean"] <= 1.0
-        assert r["test_auc"]["mean"] > 0.5                  # better than chance even at smoke size
+        assert r["test_auc"]["mean"] > 0.5  # better than chance even at smoke size
         assert r["rejection"]["mean"] >= 1.0
 
 
@@ -125,11 +129,11 @@ def test_02_03_grad_cam(smoke_metrics):
 
 def test_02_04_nmf(smoke_metrics):
     m = smoke_metrics["04-nmf"]["metrics"]
-    for key, s in m["spread"].items():
-        assert s["event_participation"]["mean"] >= 1.0      # at least one detector
+    for _key, s in m["spread"].items():
+        assert s["event_participation"]["mean"] >= 1.0  # at least one detector
         assert s["basis_participation"]["mean"] >= 1.0
     for e in m["reconstruction_error"].values():
-        assert e["k_large"] < e["k_small"] <= 1.0 + 1e-9    # more bases reconstruct better
+        assert e["k_large"] < e["k_small"] <= 1.0 + 1e-9  # more bases reconstruct better
 
 
 def test_02_05_binarised_and_06_beyond(smoke_metrics):
@@ -145,7 +149,7 @@ def test_02_05_binarised_and_06_beyond(smoke_metrics):
 
 def test_05_01_why_unfold(smoke_metrics):
     m = smoke_metrics["01-why-unfold"]["metrics"]
-    assert m["folding_triangular"] < 1.0                    # folding the truth reproduces the data
+    assert m["folding_triangular"] < 1.0  # folding the truth reproduces the data
     assert m["ibu_triangular"][-1] < m["ibu_triangular"][0]  # iterations move towards the truth
     assert m["ibu_triangular"][-1] < m["bin_by_bin_triangular"]
     assert abs(m["ibu_mean"][-1] - m["truth_mean"]) < abs(m["ibu_mean"][0] - m["truth_mean"])
@@ -155,7 +159,7 @@ def test_05_02_omnifold_toy(smoke_metrics):
     m = smoke_metrics["02-omnifold-toy"]["metrics"]
     assert m["triangular"]["OmniFold"] < m["triangular"]["prior"]
     assert m["wasserstein"]["OmniFold"] < m["wasserstein"]["prior"]
-    assert m["rho_unfolded"] > 0.1                           # the simulation has none
+    assert m["rho_unfolded"] > 0.1  # the simulation has none
     for v in m["derived_triangular"].values():
         assert v["unfolded"] < v["prior"]
 
@@ -177,7 +181,7 @@ def test_05_04_zjets_events(smoke_metrics):
     for w in ("mc", "data", "alt"):
         assert 2.0 < m["sigma_pb"][w] < 3.6
         assert 0.3 < m["fiducial_sigma_pb"][w] / m["sigma_pb"][w] < 0.5
-    assert m["tau_hand_check"] < 1e-9                       # τ_N = the hand calculation
+    assert m["tau_hand_check"] < 1e-9  # τ_N = the hand calculation
     assert abs(sum(m["jet_shares"]) - 1) < 1e-9 and m["jet_shares"][2] > m["jet_shares"][0]
     # the detector loses tracks (efficiency 0.8-0.9) and events (muons, pT(μμ) migration), adds a few fakes
     assert 0.82 < m["ntracks_ratio"] < 0.95
@@ -222,27 +226,27 @@ def test_03_01_synthetic_sky(smoke_metrics):
     assert 0.22 < m["share_spiral"]["mean"] < 0.32
     assert 0.07 < m["share_elliptical"]["mean"] < 0.14
     assert 0.56 < m["share_uncertain"]["mean"] < 0.68
-    assert m["uncertain_far"] > m["uncertain_near"] + 0.08   # uncertain grows with redshift
-    assert m["spiral_purity"] > 0.95                          # SPIRAL needs visible arms
-    assert 0.15 < m["elliptical_true_spiral"] < 0.5           # distant spirals voted elliptical
+    assert m["uncertain_far"] > m["uncertain_near"] + 0.08  # uncertain grows with redshift
+    assert m["spiral_purity"] > 0.95  # SPIRAL needs visible arms
+    assert 0.15 < m["elliptical_true_spiral"] < 0.5  # distant spirals voted elliptical
     assert m["psf_fwhm_fit_sdss"] == pytest.approx(1.43, rel=0.05)
     assert m["psf_fwhm_fit_hsc"] == pytest.approx(0.60, rel=0.05)
-    assert 0.85 < m["match_chi2"]["mean"] < 1.15              # HSC re-observed = SDSS within noise
+    assert 0.85 < m["match_chi2"]["mean"] < 1.15  # HSC re-observed = SDSS within noise
     assert 0.6 < m["arm_snr_ratio_median"] < 1.6
     assert m["galaxies_per_s_sdss"] > 5
 
 
 def test_03_02_cnn_and_uncertain(smoke_metrics):
     m = smoke_metrics["02-cnn-and-uncertain"]["metrics"]
-    assert m["n_params"] == 3_448_259                         # 3 convolutions + 1024 + 1024 + softmax
+    assert m["n_params"] == 3_448_259  # 3 convolutions + 1024 + 1024 + softmax
     assert 0.6 < m["dense_share"] < 0.75
     for key in ("three_class", "two_class"):
         s = m[key]
         cm = np.array(s["confusion_mean"])
-        assert abs(np.trace(cm) / cm.sum() - s["accuracy"]["mean"]) < 0.01   # test sizes differ by a galaxy or two
+        assert abs(np.trace(cm) / cm.sum() - s["accuracy"]["mean"]) < 0.01  # test sizes differ by a galaxy or two
         assert s["accuracy"]["n"] == m["n_repeats"]
     u = m["uncertain"]
-    assert u["n"] > 0 and 0.3 < u["true_spiral_fraction"] < 0.9   # uncertain = mostly spirals
+    assert u["n"] > 0 and 0.3 < u["true_spiral_fraction"] < 0.9  # uncertain = mostly spirals
 
 
 def test_03_03_class_imbalance(smoke_metrics):
@@ -260,7 +264,7 @@ def test_03_03_class_imbalance(smoke_metrics):
 def test_03_04_beyond(smoke_metrics):
     m = smoke_metrics["04-beyond"]["metrics"]
     assert set(m["results"]) == {"baseline", "class weights", "augmentation", "vote fractions"}
-    assert 0.7 < m["label_truth_agreement"] < 0.99            # ELLIPTICAL flags hold distant spirals
+    assert 0.7 < m["label_truth_agreement"] < 0.99  # ELLIPTICAL flags hold distant spirals
     for r in m["results"].values():
         assert 0 <= r["truth_accuracy"]["mean"] <= 1
 
@@ -272,14 +276,14 @@ def test_04_01_shrink_and_enlarge(smoke_metrics):
     assert {f"{meth}/{f}" for meth in ("nearest", "bilinear", "bicubic") for f in range(2, 9)} <= set(acc)
     assert all(0 <= a["mean"] <= 1 and a["n"] == m["n_repeats"] for a in acc.values())
     for variant, fmt in (("thesis", "{m}/{f}"), ("re-noised", "{m}+noise/{f}")):
-        for meth, drops in m["drops"][variant].items():   # paired drop = original − degraded, same models
+        for meth, drops in m["drops"][variant].items():  # paired drop = original − degraded, same models
             for f, d in drops.items():
                 assert abs(d["mean"] - (acc["original"]["mean"] - acc[fmt.format(m=meth, f=f)]["mean"])) < 1e-9
         assert all(u in range(1, 9) for u in m["usable_factor"][variant].values())
     a = m["anomaly"]
     assert a["grid_phase_dsize"]["6"] == 0.5 and a["grid_phase_dsize"]["8"] == 0.0
     assert abs(a["grid_phase_fx"]["6"] - 1 / 3) < 1e-12
-    for f in ("6", "7"):                         # averaging can only lower the central surface brightness
+    for f in ("6", "7"):  # averaging can only lower the central surface brightness
         assert len(a["central_sb_retained"][f]) == int(f)
         assert all(0.05 < r < 1 for r in a["central_sb_retained"][f])
     assert m["timing_ratio"]["nearest"] == 1.0 and m["timing_ratio"]["bicubic"] > 1.2
@@ -289,7 +293,7 @@ def test_04_01_shrink_and_enlarge(smoke_metrics):
 def test_04_02_sample_size(smoke_metrics):
     m = smoke_metrics["02-sample-size"]["metrics"]
     sizes = m["sizes"]
-    for n in sizes:                              # 7:3 split of 2 n galaxies
+    for n in sizes:  # 7:3 split of 2 n galaxies
         assert abs(m["n_test"][str(n)] - 0.6 * n) <= 1
         assert m["accuracy"][str(n)]["original"]["n"] == m["n_repeats"]
     want = np.sqrt(m["n_test"][str(sizes[0])] / m["n_test"][str(sizes[-1])])
@@ -300,10 +304,10 @@ def test_04_02_sample_size(smoke_metrics):
 
 def test_04_03_hsc_to_sdss(smoke_metrics):
     m = smoke_metrics["03-hsc-to-sdss"]["metrics"]
-    assert m["parameters"]["64"] == 3_447_234           # chapter 3's network with 2 outputs
+    assert m["parameters"]["64"] == 3_447_234  # chapter 3's network with 2 outputs
     assert 5 < m["parameters"]["151"] / m["parameters"]["64"] < 7
     assert set(m["accuracy"]) == {"SDSS→SDSS", "HSC→HSC", "HSC→SDSS", "matched→matched", "matched→SDSS"}
-    assert m["hidden_arm_spirals"] >= 1                  # arms that only HSC shows exist
+    assert m["hidden_arm_spirals"] >= 1  # arms that only HSC shows exist
     assert 0.7 < m["labels_vs_truth"] < 0.99
     for name, d in m["paired"].items():
         a, b = name.split(" − ")

@@ -4,9 +4,8 @@ import re
 
 import pytest
 
-from helpers.pipeline.book import build, toc_files
-
 from conftest import ROOT
+from helpers.pipeline.book import build, toc_files
 
 pytestmark = pytest.mark.book
 
@@ -42,7 +41,7 @@ def test_citations_resolve_and_launch_buttons(html):
     assert "Rosenblatt" in bib and "OmniFold" in bib
     page = (html / "notebooks" / "01-perceptron-to-cnn" / "01-perceptron.html").read_text()
     assert "colab.research.google.com" in page and "mybinder.org" in page
-    assert "01-perceptron.ipynb" in page          # download button for the notebook
+    assert "01-perceptron.ipynb" in page  # download button for the notebook
 
 
 def test_landing_page_numbers_come_from_the_run(html, smoke_metrics):

@@ -12,6 +12,7 @@ def _builder(counter, value=1.0):
     def build():
         counter.append(1)
         return {"x": np.full((50, 3), value), "y": np.arange(50)}
+
     return build
 
 

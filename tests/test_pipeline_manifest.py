@@ -5,32 +5,31 @@ Tiny throwaway notebooks in a toy repository (``PHYSML_ROOT``); a handful start 
 the others replace papermill by a stand-in."""
 
 import json
-import os
-import subprocess
-import sys
 import types
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from conftest import ROOT
 from helpers.pipeline import book, run
 from helpers.pipeline.run import RunError
 
-from conftest import ROOT
-
 PARAMS = "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 1  # int >= 0\n"
-WRITE = ("import json; json.dump({'notebook': NAME, 'metrics': {'x': X}, 'wall_time_s': 0.0}, "
-         "open(METRICS_PATH, 'w'))")
+WRITE = "import json; json.dump({'notebook': NAME, 'metrics': {'x': X}, 'wall_time_s': 0.0}, open(METRICS_PATH, 'w'))"
 
 
 def _notebook(path, name, body=(), params=PARAMS):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell(params)
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), cell,
-                nbformat.v4.new_code_cell(f"NAME = {name!r}"),
-                *[nbformat.v4.new_code_cell(src) for src in body], nbformat.v4.new_code_cell(WRITE)]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {name}"),
+        cell,
+        nbformat.v4.new_code_cell(f"NAME = {name!r}"),
+        *[nbformat.v4.new_code_cell(src) for src in body],
+        nbformat.v4.new_code_cell(WRITE),
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
@@ -46,8 +45,9 @@ def toy(tmp_path, monkeypatch):
     _notebook(ch / "b.ipynb", "b")
     (ch / "profiles.yml").write_text("smoke:\n  a: {X: 2}\n  b: {X: 3}\n")
     (tmp_path / "_config.yml").write_text("title: toy\n")
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n"
-                                       "- file: notebooks/09-toy/a\n- file: notebooks/09-toy/b\n")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nchapters:\n- file: notebooks/09-toy/a\n- file: notebooks/09-toy/b\n"
+    )
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "intro.md").write_text("# Toy\n")
     return tmp_path
@@ -70,8 +70,9 @@ class FakePapermill:
         nbformat.write(nb, dst)
         if Path(src).stem == self.fail:
             raise self.exc
-        Path(parameters["METRICS_PATH"]).write_text(json.dumps(
-            {"notebook": Path(src).stem, "metrics": {"x": parameters.get("X", 1)}, "wall_time_s": 0.1}))
+        Path(parameters["METRICS_PATH"]).write_text(
+            json.dumps({"notebook": Path(src).stem, "metrics": {"x": parameters.get("X", 1)}, "wall_time_s": 0.1})
+        )
 
 
 @pytest.fixture
@@ -82,12 +83,14 @@ def fake_pm(monkeypatch):
         fake = FakePapermill(**kw)
         monkeypatch.setattr(papermill, "execute_notebook", fake)
         return fake
+
     return install
 
 
 # ---------------------------------------------------------------------------------------------
 # Runner: manifest, failures, --keep-going, stale outputs (real kernels)
 # ---------------------------------------------------------------------------------------------
+
 
 def test_failure_is_recorded_and_keep_going_runs_the_rest(toy, capsys):
     """Probe: a notebook fails -> today the runner dies with a papermill traceback, no manifest,
@@ -122,8 +125,12 @@ def test_without_keep_going_the_run_stops_at_the_first_failure(toy, fake_pm):
     fake = fake_pm(fail="a", exc=PapermillExecutionError(3, 2, "assert X", "AssertionError", "boom", []))
     assert run.main(["all", "--profile", "smoke"]) == 1
     assert [c[0] for c in fake.calls] == ["a"]
-    assert _manifest(toy)["09-toy/a.ipynb"]["error"] == {"cell": 3, "execution_count": 2,
-                                                         "ename": "AssertionError", "evalue": "boom"}
+    assert _manifest(toy)["09-toy/a.ipynb"]["error"] == {
+        "cell": 3,
+        "execution_count": 2,
+        "ename": "AssertionError",
+        "evalue": "boom",
+    }
 
 
 def test_stale_outputs_are_removed_before_a_run(toy, monkeypatch):
@@ -160,8 +167,9 @@ def test_ctrl_c_marks_the_notebook_interrupted(toy, fake_pm):
 def test_notebook_without_metrics_is_failed(toy, monkeypatch):
     import papermill
 
-    monkeypatch.setattr(papermill, "execute_notebook",
-                        lambda src, dst, **kw: nbformat.write(nbformat.read(src, as_version=4), dst))
+    monkeypatch.setattr(
+        papermill, "execute_notebook", lambda src, dst, **kw: nbformat.write(nbformat.read(src, as_version=4), dst)
+    )
     assert run.main(["all", "--profile", "smoke", "--keep-going"]) == 1
     entry = _manifest(toy)["09-toy/a.ipynb"]
     assert entry["status"] == "failed" and "metrics are unusable" in entry["error"]["evalue"]
@@ -175,9 +183,14 @@ def test_kernels_import_the_runners_helpers(toy, monkeypatch):
     for p in ch.glob("*.ipynb"):
         p.unlink()
     (ch / "profiles.yml").unlink()
-    _notebook(ch / "where.ipynb", "where",
-              ["import helpers, os; X = 0; print(helpers.__file__)",
-               "open(METRICS_PATH + '.where', 'w').write(helpers.__file__)"])
+    _notebook(
+        ch / "where.ipynb",
+        "where",
+        [
+            "import helpers, os; X = 0; print(helpers.__file__)",
+            "open(METRICS_PATH + '.where', 'w').write(helpers.__file__)",
+        ],
+    )
     assert run.main(["all", "--profile", "book"]) == 0
     where = Path((toy / "runs" / "book" / "09-toy" / "where.metrics.json.where").read_text())
     assert where.resolve().parent.parent == ROOT.resolve()
@@ -210,10 +223,12 @@ def test_default_timeout_per_profile(toy, fake_pm, args, expected):
 # Builder: only current, successful runs are published
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_sphinx(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("jupyter-book must not start when the runs are not publishable")
+
     monkeypatch.setattr(book, "subprocess", types.SimpleNamespace(run=refuse))
 
 
@@ -223,14 +238,17 @@ def test_builder_accepts_a_current_ok_run(toy, fake_pm):
     assert book.check_runs("smoke") == ["notebooks/09-toy/a.ipynb", "notebooks/09-toy/b.ipynb"]
 
 
-@pytest.mark.parametrize("damage,message", [
-    ("failed", "09-toy/a.ipynb: status 'failed' at cell 3 (AssertionError: boom)"),
-    ("missing", "09-toy/b.ipynb: not in"),
-    ("profile", "09-toy/a.ipynb: ran with other parameters than profile 'smoke' plans now (X ran 2, now 7)"),
-    ("override", "09-toy/b.ipynb: ran with other parameters than profile 'smoke' plans now (X ran 99, now 3)"),
-    ("edited", "09-toy/a.ipynb: the notebook or helpers changed since it ran"),
-    ("error_output", "09-toy/b.ipynb: executed notebook holds error output in cell(s) 2"),
-])
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        ("failed", "09-toy/a.ipynb: status 'failed' at cell 3 (AssertionError: boom)"),
+        ("missing", "09-toy/b.ipynb: not in"),
+        ("profile", "09-toy/a.ipynb: ran with other parameters than profile 'smoke' plans now (X ran 2, now 7)"),
+        ("override", "09-toy/b.ipynb: ran with other parameters than profile 'smoke' plans now (X ran 99, now 3)"),
+        ("edited", "09-toy/a.ipynb: the notebook or helpers changed since it ran"),
+        ("error_output", "09-toy/b.ipynb: executed notebook holds error output in cell(s) 2"),
+    ],
+)
 def test_builder_refuses_stale_or_failed_runs(toy, fake_pm, no_sphinx, damage, message):
     """Probe: the builder published whatever executed notebooks lay in runs/<profile>: a failed
     run's partial notebook, a run with other parameters, a run of an older notebook."""

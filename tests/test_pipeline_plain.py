@@ -12,8 +12,11 @@ def _nb(path):
     nb = nbformat.v4.new_notebook()
     p = nbformat.v4.new_code_cell("X = 2\nMETRICS_PATH = 'unused.json'")
     p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell("%pip install nothing"),
-                nbformat.v4.new_code_cell("import json\njson.dump({'y': X ** 2}, open(METRICS_PATH, 'w'))")]
+    nb.cells = [
+        p,
+        nbformat.v4.new_code_cell("%pip install nothing"),
+        nbformat.v4.new_code_cell("import json\njson.dump({'y': X ** 2}, open(METRICS_PATH, 'w'))"),
+    ]
     nbformat.write(nb, path)
 
 

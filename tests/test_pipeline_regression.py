@@ -4,10 +4,17 @@ import json
 
 import pytest
 
-from helpers.pipeline.regression import (cited_keys, collect, compare, flatten, load_tolerances, record,
-                                         reference_values, tolerance_for)
-
 from conftest import ROOT
+from helpers.pipeline.regression import (
+    cited_keys,
+    collect,
+    compare,
+    flatten,
+    load_tolerances,
+    record,
+    reference_values,
+    tolerance_for,
+)
 
 REF = ROOT / "tests" / "reference" / "smoke.json"
 RULES = load_tolerances(REF.with_name("tolerances.yml"))
@@ -22,8 +29,9 @@ def test_smoke_metrics_match_reference(smoke_runs):
 def test_reference_holds_exactly_what_the_book_cites_and_its_versions():
     ref = json.loads(REF.read_text())
     cited = cited_keys(ROOT / "book")
-    assert {nb: set(v) for nb, v in reference_values(ref).items()} == cited, \
+    assert {nb: set(v) for nb, v in reference_values(ref).items()} == cited, (
         "re-record the reference after changing the pages' placeholders"
+    )
     assert {"python", "numpy", "keras", "tensorflow"} <= set(ref["versions"])
 
 
@@ -34,8 +42,15 @@ def test_record_keeps_cited_values_and_names_missing_ones(tmp_path):
     book.mkdir()
     (book / "p.md").write_text("acc {{ s:nb:acc:2 }}, n {{ m:nb:n:d }}")
     run = tmp_path / "run"
-    write_json(run / "nb.metrics.json", {"notebook": "nb", "wall_time_s": 1.0, "versions": {"numpy": "2"},
-                                         "metrics": {"acc": {"mean": 0.9, "std": 0.1, "sem": 0.05}, "n": 3, "x": 1}})
+    write_json(
+        run / "nb.metrics.json",
+        {
+            "notebook": "nb",
+            "wall_time_s": 1.0,
+            "versions": {"numpy": "2"},
+            "metrics": {"acc": {"mean": 0.9, "std": 0.1, "sem": 0.05}, "n": 3, "x": 1},
+        },
+    )
     ref = record(run, book)
     assert ref == {"versions": {"numpy": "2"}, "values": {"nb": {"acc.mean": 0.9, "acc.std": 0.1, "n": 3}}}
     (book / "p.md").write_text("{{ m:nb:y }}")

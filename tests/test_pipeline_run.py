@@ -7,10 +7,9 @@ import time
 import nbformat
 import pytest
 
+from conftest import ROOT
 from helpers.pipeline import run
 from helpers.pipeline.run import RunError, coerce, parse_value, plan, read_parameters
-
-from conftest import ROOT
 
 NB = "notebooks/01-perceptron-to-cnn/01-perceptron.ipynb"
 TOY_PARAMS = "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 1  # int >= 0; a number\n"
@@ -22,9 +21,14 @@ def _make_repo(tmp_path, params_src, profiles=None):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell(params_src)
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# toy"), cell,
-                nbformat.v4.new_code_cell("import json; json.dump({'notebook': 'toy', 'metrics': {'x': X}, "
-                                          "'wall_time_s': 0.0}, open(METRICS_PATH, 'w'))")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# toy"),
+        cell,
+        nbformat.v4.new_code_cell(
+            "import json; json.dump({'notebook': 'toy', 'metrics': {'x': X}, "
+            "'wall_time_s': 0.0}, open(METRICS_PATH, 'w'))"
+        ),
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
     nbformat.write(nb, chapter / "toy.ipynb")
     if profiles is not None:
@@ -43,15 +47,24 @@ def test_parameters_are_read_as_literals():
     assert params["SEED"] == 0 and isinstance(params["LEARNING_RATE"], float)
 
 
-@pytest.mark.parametrize("raw,expected", [("3", 3), ("0.5", 0.5), ("true", True), ("'a'", "a"),
-                                          ("adam", "adam"), ("[1, 2]", [1, 2])])
+@pytest.mark.parametrize(
+    "raw,expected", [("3", 3), ("0.5", 0.5), ("true", True), ("'a'", "a"), ("adam", "adam"), ("[1, 2]", [1, 2])]
+)
 def test_parse_value(raw, expected):
     assert parse_value(raw) == expected
 
 
-@pytest.mark.parametrize("value,default,ok", [
-    (3, 1, 3), (3, 1.0, 3.0), (2.0, 1, 2), ("x", "y", "x"), (True, False, True), ([1, 2], [0], [1, 2]),
-])
+@pytest.mark.parametrize(
+    "value,default,ok",
+    [
+        (3, 1, 3),
+        (3, 1.0, 3.0),
+        (2.0, 1, 2),
+        ("x", "y", "x"),
+        (True, False, True),
+        ([1, 2], [0], [1, 2]),
+    ],
+)
 def test_coerce_accepts(value, default, ok):
     assert coerce("P", value, default, "nb") == ok
 
@@ -86,7 +99,7 @@ def test_plan_merges_profile_and_overrides():
     jobs = plan(["01"], "smoke", {"N_STARTS": 7})
     assert [j.stem for j in jobs] == ["01-perceptron", "02-neural-networks", "03-cnn-layers", "04-overfitting"]
     p = jobs[0].parameters
-    assert p["N_STARTS"] == 7 and p["GRID_POINTS"] == 11      # override beats profile, profile kept
+    assert p["N_STARTS"] == 7 and p["GRID_POINTS"] == 11  # override beats profile, profile kept
     assert p["METRICS_PATH"].endswith("runs/smoke/01-perceptron-to-cnn/01-perceptron.metrics.json")
     assert plan(["01"], "book")[0].parameters.keys() == {"METRICS_PATH"}
 
@@ -114,20 +127,23 @@ def test_missing_required_parameters(toy_repo):
         plan(["all"], "book")
 
 
-@pytest.mark.parametrize("profiles,match", [
-    ("book:\n  toy: {X: 2}\n", "unknown profile 'book'"),
-    ("smoke:\n  other: {X: 2}\n", "names notebook 'other'"),
-    ("smoke:\n  toy: {Y: 2}\n", "sets Y for toy, which does not declare it"),
-    ("smoke:\n  toy: {X: 'two'}\n", r"X = 'two' \(str\)"),
-    ("smoke: [\n", "not valid YAML"),
-    # the reproductions: each silently ran book-scale defaults or kept the last key
-    ("", "has no 'smoke' section"),
-    ("paper:\n  toy: {X: 2}\n", "has no 'smoke' section"),
-    ("smoke:\n  {}\n", "has no entry for toy"),
-    ("smoke:\n  toy: {X: 2}\n  toy: {X: 3}\n", "line 3: key 'toy' appears twice"),
-    ("smoke:\n  toy: {X: 2, X: 3}\n", "key 'X' appears twice"),
-    ("smoke:\n  toy: {X: .nan}\n", "not finite|does not match"),
-])
+@pytest.mark.parametrize(
+    "profiles,match",
+    [
+        ("book:\n  toy: {X: 2}\n", "unknown profile 'book'"),
+        ("smoke:\n  other: {X: 2}\n", "names notebook 'other'"),
+        ("smoke:\n  toy: {Y: 2}\n", "sets Y for toy, which does not declare it"),
+        ("smoke:\n  toy: {X: 'two'}\n", r"X = 'two' \(str\)"),
+        ("smoke: [\n", "not valid YAML"),
+        # the reproductions: each silently ran book-scale defaults or kept the last key
+        ("", "has no 'smoke' section"),
+        ("paper:\n  toy: {X: 2}\n", "has no 'smoke' section"),
+        ("smoke:\n  {}\n", "has no entry for toy"),
+        ("smoke:\n  toy: {X: 2}\n  toy: {X: 3}\n", "line 3: key 'toy' appears twice"),
+        ("smoke:\n  toy: {X: 2, X: 3}\n", "key 'X' appears twice"),
+        ("smoke:\n  toy: {X: .nan}\n", "not finite|does not match"),
+    ],
+)
 def test_bad_profiles_file(toy_repo, profiles, match):
     _make_repo(toy_repo, TOY_PARAMS, profiles)
     with pytest.raises(RunError, match=match):
@@ -143,15 +159,22 @@ def test_toy_notebook_runs_with_profile(toy_repo):
     assert out["metrics"]["x"] == 5
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--profile", "fast"], "unknown profile 'fast'"),
-    (["--profile", "smoke", "-p", "EPOCHZ=3"], "EPOCHZ is not declared"),
-    (["--profile", "smoke", "-p", "N_STARTS=0.5"], "N_STARTS = 0.5 (float)"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--profile", "fast"], "unknown profile 'fast'"),
+        (["--profile", "smoke", "-p", "EPOCHZ=3"], "EPOCHZ is not declared"),
+        (["--profile", "smoke", "-p", "N_STARTS=0.5"], "N_STARTS = 0.5 (float)"),
+    ],
+)
 def test_cli_fails_fast_before_any_kernel(args, message, tmp_path):
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline.run", NB, "--out", str(tmp_path), *args],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline.run", NB, "--out", str(tmp_path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - t0
     assert proc.returncode == 2
     assert message in proc.stderr
@@ -166,23 +189,26 @@ def test_cli_fails_fast_before_any_kernel(args, message, tmp_path):
 from helpers.pipeline.domains import DomainSyntaxError, parse_domain, split_comment  # noqa: E402
 
 
-@pytest.mark.parametrize("text,inside,outside", [
-    ("int >= 1", [1, 5], [0, -3, 1.5, True]),
-    ("int >= 2", [2], [1]),
-    ("float > 0", [3e-4, 1], [0.0, -1.0, float("nan"), float("inf")]),
-    ("float", [0.0, -7.5], [float("nan"), float("-inf"), "1"]),
-    ("float in (0, 1)", [0.5], [0.0, 1.0]),
-    ("float in [0, 1)", [0.0], [1.0]),
-    ("float in [0, 1]", [0.0, 1.0], [1.01]),
-    ("float > 0 and <= 1", [1.0], [0.0, 1.5]),
-    ("int in [2, 100]", [2, 100], [1, 101]),
-    ('one of "fixed", "random"', ["fixed"], ["Fixed", 1]),
-    ('str one of "a;b", "c"', ["a;b"], ["a"]),
-    ("str", ["", "x"], [1]),
-    ("bool", [True, False], [1, "true"]),
-    ("list of float in (0, 1)", [[0.7, 0.1, 0.2]], [[], [0.7, 1.2], [float("nan")], 0.5]),
-    ("list of int >= 10", [[30, 60]], [[5]]),
-])
+@pytest.mark.parametrize(
+    "text,inside,outside",
+    [
+        ("int >= 1", [1, 5], [0, -3, 1.5, True]),
+        ("int >= 2", [2], [1]),
+        ("float > 0", [3e-4, 1], [0.0, -1.0, float("nan"), float("inf")]),
+        ("float", [0.0, -7.5], [float("nan"), float("-inf"), "1"]),
+        ("float in (0, 1)", [0.5], [0.0, 1.0]),
+        ("float in [0, 1)", [0.0], [1.0]),
+        ("float in [0, 1]", [0.0, 1.0], [1.01]),
+        ("float > 0 and <= 1", [1.0], [0.0, 1.5]),
+        ("int in [2, 100]", [2, 100], [1, 101]),
+        ('one of "fixed", "random"', ["fixed"], ["Fixed", 1]),
+        ('str one of "a;b", "c"', ["a;b"], ["a"]),
+        ("str", ["", "x"], [1]),
+        ("bool", [True, False], [1, "true"]),
+        ("list of float in (0, 1)", [[0.7, 0.1, 0.2]], [[], [0.7, 1.2], [float("nan")], 0.5]),
+        ("list of int >= 10", [[30, 60]], [[5]]),
+    ],
+)
 def test_domain_grammar(text, inside, outside):
     d = parse_domain(text)
     for v in inside:
@@ -191,8 +217,20 @@ def test_domain_grammar(text, inside, outside):
         assert d.problem(v) is not None, (text, v)
 
 
-@pytest.mark.parametrize("text", ["integer >= 1", "int => 1", "int >= one", "str >= 1", "one of",
-                                  "one of adam, sgd", "float in [0, 1", "list of list of int", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "integer >= 1",
+        "int => 1",
+        "int >= one",
+        "str >= 1",
+        "one of",
+        "one of adam, sgd",
+        "float in [0, 1",
+        "list of list of int",
+        "",
+    ],
+)
 def test_bad_domain_syntax(text):
     with pytest.raises(DomainSyntaxError):
         parse_domain(text)
@@ -204,19 +242,26 @@ def test_split_comment():
     assert split_comment("# float > 0") == ("float > 0", "")
 
 
-@pytest.mark.parametrize("args,message", [
-    # each was accepted by the runner before domains existed, and failed (or misled) inside the kernel
-    (["-p", "BATCH_SIZE=0"], "02-neural-networks.ipynb (-p BATCH_SIZE): parameter BATCH_SIZE = 0 is "
-                             "outside its domain 'int >= 1': 0 is not >= 1"),
-    (["-p", "LEARNING_RATE=1e999"], "parameter LEARNING_RATE = inf is outside its domain 'float > 0': "
-                                    "inf is not finite"),
-    (["-p", "NOISE=-0.1"], "parameter NOISE = -0.1 is outside its domain 'float >= 0'"),
-    (["-p", "N_SEEDS=1"], "parameter N_SEEDS = 1 is outside its domain 'int >= 2'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        # each was accepted by the runner before domains existed, and failed (or misled) inside the kernel
+        (
+            ["-p", "BATCH_SIZE=0"],
+            "02-neural-networks.ipynb (-p BATCH_SIZE): parameter BATCH_SIZE = 0 is "
+            "outside its domain 'int >= 1': 0 is not >= 1",
+        ),
+        (
+            ["-p", "LEARNING_RATE=1e999"],
+            "parameter LEARNING_RATE = inf is outside its domain 'float > 0': inf is not finite",
+        ),
+        (["-p", "NOISE=-0.1"], "parameter NOISE = -0.1 is outside its domain 'float >= 0'"),
+        (["-p", "N_SEEDS=1"], "parameter N_SEEDS = 1 is outside its domain 'int >= 2'"),
+    ],
+)
 def test_override_outside_domain_is_named(args, message):
     with pytest.raises(RunError) as err:
-        plan(["notebooks/01-perceptron-to-cnn/02-neural-networks.ipynb"], "smoke",
-             run._parse_overrides(args[1::2]))
+        plan(["notebooks/01-perceptron-to-cnn/02-neural-networks.ipynb"], "smoke", run._parse_overrides(args[1::2]))
     assert message in str(err.value)
 
 
@@ -229,27 +274,39 @@ def test_choice_and_list_domains_of_real_notebooks():
         plan(["notebooks/04-resolution/02-sample-size.ipynb"], "book", {"VAL_FRACTION": 1})
 
 
-@pytest.mark.parametrize("profiles,match", [
-    ("smoke:\n  toy: {X: -1}\n", r"profiles.yml \[smoke\] toy: parameter X = -1 is outside its domain 'int >= 0'"),
-    ("smoke:\n  toy: {F: .nan}\n", r"parameter F = nan is outside its domain 'float': nan is not finite"),
-    ("paper:\n  toy: {F: .inf}\n", r"parameter F = inf is outside its domain 'float': inf is not finite"),
-])
+@pytest.mark.parametrize(
+    "profiles,match",
+    [
+        ("smoke:\n  toy: {X: -1}\n", r"profiles.yml \[smoke\] toy: parameter X = -1 is outside its domain 'int >= 0'"),
+        ("smoke:\n  toy: {F: .nan}\n", r"parameter F = nan is outside its domain 'float': nan is not finite"),
+        ("paper:\n  toy: {F: .inf}\n", r"parameter F = inf is outside its domain 'float': inf is not finite"),
+    ],
+)
 def test_profile_value_outside_domain(toy_repo, profiles, match):
     _make_repo(toy_repo, TOY_PARAMS + "F = 0.5  # float\n", profiles)
     with pytest.raises(RunError, match=match):
         plan(["all"], "smoke" if "smoke" in profiles else "paper")
 
 
-@pytest.mark.parametrize("src,match", [
-    (TOY_PARAMS + "Y = 3\n", r"parameter Y \(line 4\) declares no domain"),
-    (TOY_PARAMS + "Y = 3  # the number of things\n", r"parameter Y \(line 4\): the comment must start "
-                                                      r"with the parameter's domain"),
-    (TOY_PARAMS + "Y = 0  # int >= 1\n", r"parameter Y = 0 \(line 4\) is outside its own domain 'int >= 1'"),
-    (TOY_PARAMS + "Y = 1  # float > 0\n", r"Y = 1 \(line 4\) is outside its own domain 'float > 0': a float "
-                                         r"domain needs float literals"),
-    (TOY_PARAMS + "Y = 'ada'  # one of 'adam', 'sgd'\n", r"Y = 'ada' \(line 4\) is outside its own domain"),
-    ("SEED = 0\nMETRICS_PATH = 'm.json'\n", r"parameter SEED \(line 1\) declares no domain"),
-])
+@pytest.mark.parametrize(
+    "src,match",
+    [
+        (TOY_PARAMS + "Y = 3\n", r"parameter Y \(line 4\) declares no domain"),
+        (
+            TOY_PARAMS + "Y = 3  # the number of things\n",
+            r"parameter Y \(line 4\): the comment must start "
+            r"with the parameter's domain",
+        ),
+        (TOY_PARAMS + "Y = 0  # int >= 1\n", r"parameter Y = 0 \(line 4\) is outside its own domain 'int >= 1'"),
+        (
+            TOY_PARAMS + "Y = 1  # float > 0\n",
+            r"Y = 1 \(line 4\) is outside its own domain 'float > 0': a float "
+            r"domain needs float literals",
+        ),
+        (TOY_PARAMS + "Y = 'ada'  # one of 'adam', 'sgd'\n", r"Y = 'ada' \(line 4\) is outside its own domain"),
+        ("SEED = 0\nMETRICS_PATH = 'm.json'\n", r"parameter SEED \(line 1\) declares no domain"),
+    ],
+)
 def test_notebook_domains_are_required_and_checked(toy_repo, src, match):
     _make_repo(toy_repo, src)
     with pytest.raises(RunError, match=match):
@@ -257,8 +314,23 @@ def test_notebook_domains_are_required_and_checked(toy_repo, src, match):
 
 
 def test_domain_errors_come_before_any_kernel(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline.run", NB, "--out", str(tmp_path),
-                           "--profile", "smoke", "-p", "LEARNING_RATE=-1"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.pipeline.run",
+            NB,
+            "--out",
+            str(tmp_path),
+            "--profile",
+            "smoke",
+            "-p",
+            "LEARNING_RATE=-1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "parameter LEARNING_RATE = -1.0 is outside its domain 'float > 0'" in proc.stderr
     assert not any(tmp_path.rglob("*.ipynb"))

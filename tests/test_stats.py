@@ -4,14 +4,14 @@ import math
 import numpy as np
 import pytest
 
-from helpers.stats import format_summary, summarize
 from helpers.pipeline.metrics import collect_run_metrics, read_metrics, to_jsonable, write_json
+from helpers.stats import format_summary, summarize
 
 
 def test_summarize_known_values():
     s = summarize([1.0, 2.0, 3.0, 4.0])
     assert s["mean"] == pytest.approx(2.5)
-    assert s["std"] == pytest.approx(math.sqrt(5 / 3))          # sample std, ddof = 1
+    assert s["std"] == pytest.approx(math.sqrt(5 / 3))  # sample std, ddof = 1
     assert s["sem"] == pytest.approx(math.sqrt(5 / 3) / 2)
     assert (s["n"], s["min"], s["max"]) == (4, 1.0, 4.0)
     assert format_summary(s, 2) == "2.50 ± 1.29 (s.e. 0.65, n=4)"
@@ -55,6 +55,6 @@ def test_collect_run_metrics_refuses_two_files_for_one_notebook(tmp_path):
 
     put("ch/nb.metrics.json", 0.7)
     assert collect_run_metrics(tmp_path)["nb"]["metrics"] == {"acc": 0.7}
-    put("_book_src/book/records/nb.gpu.metrics.json", 0.9)     # e.g. a record staged with the pages
+    put("_book_src/book/records/nb.gpu.metrics.json", 0.9)  # e.g. a record staged with the pages
     with pytest.raises(ValueError, match="two metrics files for notebook 'nb'"):
         collect_run_metrics(tmp_path)

@@ -21,8 +21,8 @@ def toy():
 def test_response_columns_are_efficiencies(toy):
     _, _, resp, _ = toy
     np.testing.assert_allclose(resp.matrix.sum(axis=0), resp.efficiency)
-    inner = slice(5, 15)                                # away from the edges, where smearing leaks out
-    assert np.all(np.abs(resp.efficiency[inner] - 0.9) < 0.02)     # the toy's 10 % inefficiency
+    inner = slice(5, 15)  # away from the edges, where smearing leaks out
+    assert np.all(np.abs(resp.efficiency[inner] - 0.9) < 0.02)  # the toy's 10 % inefficiency
     assert np.all(np.abs(resp.fake_fraction[inner] - 0.1) < 0.05)  # and ≈ 10 % fakes
 
 
@@ -32,10 +32,17 @@ def test_ibu_equals_pyunfold(toy):
     signal = np.maximum(d - resp.expected_background(d), 0.0)
     prior = resp.truth / resp.truth.sum()
     ours = ibu(d, resp, 4)[-1]
-    ref = pyunfold.iterative_unfold(data=signal, data_err=np.sqrt(signal), response=resp.matrix,
-                                    response_err=np.full_like(resp.matrix, 1e-3), efficiencies=resp.efficiency,
-                                    efficiencies_err=np.full_like(resp.efficiency, 1e-3), prior=prior,
-                                    ts_stopping=0.0, max_iter=4)
+    ref = pyunfold.iterative_unfold(
+        data=signal,
+        data_err=np.sqrt(signal),
+        response=resp.matrix,
+        response_err=np.full_like(resp.matrix, 1e-3),
+        efficiencies=resp.efficiency,
+        efficiencies_err=np.full_like(resp.efficiency, 1e-3),
+        prior=prior,
+        ts_stopping=0.0,
+        max_iter=4,
+    )
     assert ref["num_iterations"] == 4
     np.testing.assert_allclose(ours, ref["unfolded"], rtol=1e-10)
 
@@ -43,7 +50,7 @@ def test_ibu_equals_pyunfold(toy):
 def test_ibu_closes_on_its_own_simulation(toy):
     mc, _, resp, _ = toy
     unfolded = ibu(resp.reco, resp, 5)
-    for row in unfolded:                                # the MC truth is a fixed point
+    for row in unfolded:  # the MC truth is a fixed point
         np.testing.assert_allclose(row, resp.truth, rtol=1e-9)
 
 
@@ -54,17 +61,17 @@ def test_ibu_recovers_the_toy_truth(toy):
     mean = np.sum(t * centres) / t.sum()
     std = np.sqrt(np.sum(t * (centres - mean) ** 2) / t.sum())
     assert mean == pytest.approx(0.2, abs=0.02)
-    assert std == pytest.approx(np.sqrt(0.8 ** 2 + (8 / 20) ** 2 / 12), abs=0.03)   # binned width
+    assert std == pytest.approx(np.sqrt(0.8**2 + (8 / 20) ** 2 / 12), abs=0.03)  # binned width
     true_counts, _ = np.histogram(data["gen"][data["pass_gen"]], EDGES)
-    assert t.sum() == pytest.approx(true_counts.sum(), rel=0.02)                # efficiency corrected
+    assert t.sum() == pytest.approx(true_counts.sum(), rel=0.02)  # efficiency corrected
 
 
 def test_bin_by_bin_is_biased_towards_the_prior(toy):
     _, data, resp, d = toy
     centres = 0.5 * (EDGES[1:] + EDGES[:-1])
     b = bin_by_bin(d, resp)
-    std_bbb = np.sqrt(np.sum(b * centres ** 2) / b.sum() - (np.sum(b * centres) / b.sum()) ** 2)
-    assert std_bbb > 0.85      # stays wider than the truth's 0.8: the detector width is not removed
+    std_bbb = np.sqrt(np.sum(b * centres**2) / b.sum() - (np.sum(b * centres) / b.sum()) ** 2)
+    assert std_bbb > 0.85  # stays wider than the truth's 0.8: the detector width is not removed
 
 
 def test_errors():
@@ -76,8 +83,9 @@ def test_errors():
     with pytest.raises(ValueError, match="expects"):
         ibu(np.ones(5), resp, 2)
     with pytest.raises(ValueError, match="weights must be finite"):
-        build_response(mc["gen"], mc["reco"], mc["pass_gen"], mc["pass_reco"], small, small,
-                       weights=-np.ones(len(mc["gen"])))
+        build_response(
+            mc["gen"], mc["reco"], mc["pass_gen"], mc["pass_reco"], small, small, weights=-np.ones(len(mc["gen"]))
+        )
     with pytest.raises(ValueError, match="inefficiency"):
         gaussian_toy(10, inefficiency=1.5)
 
@@ -108,5 +116,7 @@ def test_decreasing_edges_are_named(which):
     mc = gaussian_toy(2000, seed=3)
     good, bad = np.linspace(-2, 2, 9), np.array([-2.0, -1.0, 0.5, 0.0, 1.0, 2.0])
     edges = {"gen_edges": good, "reco_edges": good, which: bad}
-    with pytest.raises(ValueError, match=rf"{which} must be strictly increasing; {which}\[2\] = 0.5 >= {which}\[3\] = 0"):
+    with pytest.raises(
+        ValueError, match=rf"{which} must be strictly increasing; {which}\[2\] = 0.5 >= {which}\[3\] = 0"
+    ):
         build_response(mc["gen"], mc["reco"], mc["pass_gen"], mc["pass_reco"], edges["gen_edges"], edges["reco_edges"])

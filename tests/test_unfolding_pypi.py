@@ -18,7 +18,7 @@ def test_same_toy_same_answer(tmp_path):
 
     from helpers.pipeline.repro import set_seed
 
-    set_seed(0)                              # deterministic kernels: the same numbers on every run
+    set_seed(0)  # deterministic kernels: the same numbers on every run
     mc = gaussian_toy(20_000, seed=1)
     data = gaussian_toy(20_000, mu=0.2, sigma=0.8, seed=2)
     d = data["reco"][data["pass_reco"]]
@@ -28,11 +28,16 @@ def test_same_toy_same_answer(tmp_path):
     ours = multifold(mc["gen"], mc["reco"], d, n_iterations=3, epochs=6, batch_size=1024, seed=0)
     m_ours, s_ours = moments(g, ours.particle_weights())
 
-    mcl = DataLoader(reco=np.nan_to_num(mc["reco"])[:, None], gen=np.nan_to_num(mc["gen"])[:, None],
-                     pass_reco=pr, pass_gen=pg, normalize=True)
+    mcl = DataLoader(
+        reco=np.nan_to_num(mc["reco"])[:, None],
+        gen=np.nan_to_num(mc["gen"])[:, None],
+        pass_reco=pr,
+        pass_gen=pg,
+        normalize=True,
+    )
     dl = DataLoader(reco=d[:, None], normalize=True)
     cwd = os.getcwd()
-    os.chdir(tmp_path)                       # the package writes checkpoints and logs to the cwd
+    os.chdir(tmp_path)  # the package writes checkpoints and logs to the cwd
     try:
         keras.utils.set_random_seed(0)
         of = MultiFold("toy", MLP(1), MLP(1), dl, mcl, niter=3, epochs=6, batch_size=1024, lr=1e-3, verbose=False)

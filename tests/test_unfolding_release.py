@@ -8,15 +8,20 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers.unfolding.release import (ATLAS_ZJETS_SYSTEMATICS, Release, UnverifiedReleaseWarning, fiducial_weights,
-                                       write_release)
+from helpers.unfolding.release import (
+    ATLAS_ZJETS_SYSTEMATICS,
+    Release,
+    UnverifiedReleaseWarning,
+    fiducial_weights,
+    write_release,
+)
 
 
 def _table(n=4000, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
-    y = np.where(rng.random(n) < 0.3, np.nan, rng.exponential(size=n))     # "second jet" sometimes absent
-    w = np.full(n, 0.5)                                                     # 0.5 pb per event: σ = n / 2 pb
+    y = np.where(rng.random(n) < 0.3, np.nan, rng.exponential(size=n))  # "second jet" sometimes absent
+    w = np.full(n, 0.5)  # 0.5 pb per event: σ = n / 2 pb
     weights = {"weight_mc": np.ones(n), "weights_nominal": w}
     for i in range(4):
         weights[f"weights_ensemble_{i}"] = w * (1 + 0.01 * (i - 1.5))
@@ -48,7 +53,7 @@ def test_release_reads_back_columns_finite_and_normalised(release_file):
     for k, v in r.table.items():
         if k.startswith("weights_") or k in ("weight_mc", "target_dd"):
             assert np.all(np.isfinite(v)) and np.all(v >= 0), k
-    assert r.table["weights_nominal"].sum() == pytest.approx(len(r) / 2)       # σ_fid in pb
+    assert r.table["weights_nominal"].sum() == pytest.approx(len(r) / 2)  # σ_fid in pb
     assert r.attrs["luminosity_pb"] == 2000.0
 
 
@@ -68,17 +73,23 @@ def test_histogram_uncertainties_follow_the_recipe(release_file):
     # √(π/2) · 0.012910 / √4 = 0.0080900 of the nominal
     np.testing.assert_allclose(h.errors["ensemble"], 0.0080900 * nominal, rtol=1e-4)
     # total covariance = bootstrap covariances + ensemble² + shifts' outer products
-    boot_data = np.array([np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_data_{i}"])[0] / width
-                          for i in range(30)])
-    boot_mc = np.array([np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_mc_{i}"])[0] / width
-                        for i in range(3)])
+    boot_data = np.array(
+        [np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_data_{i}"])[0] / width for i in range(30)]
+    )
+    boot_mc = np.array(
+        [np.histogram(obs["x"], edges, weights=weights[f"weights_bootstrap_mc_{i}"])[0] / width for i in range(3)]
+    )
     # 30 data replicas > 6 bins: full covariance; 3 MC replicas: only the diagonal
     boot = np.cov(boot_data, rowvar=False) + np.diag(boot_mc.std(axis=0, ddof=1) ** 2)
-    expected = boot + np.diag(h.errors["ensemble"] ** 2) + np.outer(0.1 * nominal, 0.1 * nominal) \
+    expected = (
+        boot
+        + np.diag(h.errors["ensemble"] ** 2)
+        + np.outer(0.1 * nominal, 0.1 * nominal)
         + np.outer(0.02 * nominal, 0.02 * nominal)
+    )
     np.testing.assert_allclose(h.covariance, expected, rtol=1e-8)
     assert np.all(h.total >= np.abs(h.shifts["detector"]))
-    np.testing.assert_allclose(h.variances(), np.diag(expected), rtol=1e-8)          # the hist.Hist carries the total
+    np.testing.assert_allclose(h.variances(), np.diag(expected), rtol=1e-8)  # the hist.Hist carries the total
     np.testing.assert_allclose(h.values(), nominal)
     # bootstrap spread of a bin ≈ √(Σ w²) of its events (Poisson replicas); 30 replicas estimate a
     # std to ±13 %, so every bin lies within ±40 %
@@ -91,8 +102,8 @@ def test_density_histograms_and_derived_observables(release_file):
     r = Release(path)
     edges = np.linspace(0, 5, 11)
     h = r.histogram("y", edges, density=True)
-    assert np.sum(h.nominal * np.diff(edges)) == pytest.approx(1.0)          # absent values left out
-    h2 = r.histogram(lambda t: t["x"] ** 2, edges)                            # a derived observable
+    assert np.sum(h.nominal * np.diff(edges)) == pytest.approx(1.0)  # absent values left out
+    h2 = r.histogram(lambda t: t["x"] ** 2, edges)  # a derived observable
     expected = np.histogram(obs["x"] ** 2, edges, weights=np.full(len(r), 0.5))[0] / np.diff(edges)
     np.testing.assert_allclose(h2.nominal, expected)
     with pytest.raises(KeyError, match="no column 'z'"):
@@ -152,28 +163,67 @@ def test_analysis_checks_its_inputs_before_training():
     with pytest.raises(ValueError, match="same events"):
         unfold(sample(10), sample(10), Settings(), seed=0, reco=sample(9))
     with pytest.raises(ValueError, match="n_seeds >= 1"):
-        run_release(sample(10), sample(10), sample(10), {}, Settings(), seed=0, n_seeds=0,
-                    n_bootstrap_data=1, n_bootstrap_mc=1)
+        run_release(
+            sample(10), sample(10), sample(10), {}, Settings(), seed=0, n_seeds=0, n_bootstrap_data=1, n_bootstrap_mc=1
+        )
     gen = {"x": np.array([0.1, 0.2, 0.7, 0.9])}
     edges = {"x": np.array([0.0, 0.5, 1.0])}
     d = distances(gen, np.ones(4, bool), None, gen, np.ones(4, bool), edges)
-    assert d == {"x": 0.0}                                           # a sample against itself
+    assert d == {"x": 0.0}  # a sample against itself
     with pytest.raises(ValueError, match="one per passing event"):
         distances(gen, np.ones(4, bool), np.ones(3), gen, np.ones(4, bool), edges)
 
 
 # --- the ATLAS layout, with the published file's column names (arXiv:2405.20041), written here --------------
 
-ATLAS_OBSERVABLES = ["pT_ll", "pT_l1", "pT_l2", "eta_l1", "eta_l2", "phi_l1", "phi_l2", "y_ll", "pT_trackj1",
-                     "y_trackj1", "phi_trackj1", "m_trackj1", "tau1_trackj1", "tau2_trackj1", "tau3_trackj1",
-                     "pT_trackj2", "y_trackj2", "phi_trackj2", "m_trackj2", "tau1_trackj2", "tau2_trackj2",
-                     "tau3_trackj2"]
-ATLAS_SYSTEMATICS = ["weights_pileup", "weights_muEffReco", "weights_muEffIso", "weights_muEffTrack", "weights_muEffTrig",
-                     "weights_muCalID", "weights_muCalMS", "weights_muCalResBias", "weights_muCalScale",
-                     "weights_trackEffMain", "weights_trackEffJet", "weights_trackFake", "weights_trackPtScale",
-                     "weights_theoryPSjet", "weights_theoryPSsoft", "weights_theoryMPI", "weights_theoryPSscale",
-                     "weights_theoryAlphaS", "weights_theoryQCD", "weights_theoryPDF", "weights_topBackground",
-                     "weights_lumi"]
+ATLAS_OBSERVABLES = [
+    "pT_ll",
+    "pT_l1",
+    "pT_l2",
+    "eta_l1",
+    "eta_l2",
+    "phi_l1",
+    "phi_l2",
+    "y_ll",
+    "pT_trackj1",
+    "y_trackj1",
+    "phi_trackj1",
+    "m_trackj1",
+    "tau1_trackj1",
+    "tau2_trackj1",
+    "tau3_trackj1",
+    "pT_trackj2",
+    "y_trackj2",
+    "phi_trackj2",
+    "m_trackj2",
+    "tau1_trackj2",
+    "tau2_trackj2",
+    "tau3_trackj2",
+]
+ATLAS_SYSTEMATICS = [
+    "weights_pileup",
+    "weights_muEffReco",
+    "weights_muEffIso",
+    "weights_muEffTrack",
+    "weights_muEffTrig",
+    "weights_muCalID",
+    "weights_muCalMS",
+    "weights_muCalResBias",
+    "weights_muCalScale",
+    "weights_trackEffMain",
+    "weights_trackEffJet",
+    "weights_trackFake",
+    "weights_trackPtScale",
+    "weights_theoryPSjet",
+    "weights_theoryPSsoft",
+    "weights_theoryMPI",
+    "weights_theoryPSscale",
+    "weights_theoryAlphaS",
+    "weights_theoryQCD",
+    "weights_theoryPDF",
+    "weights_topBackground",
+    "weights_lumi",
+]
 
 
 def _atlas_frame(n=500, seed=3):
@@ -214,7 +264,7 @@ ATLAS_READ = dict(systematics=ATLAS_ZJETS_SYSTEMATICS, units="events", weight_mc
 def test_reads_the_atlas_layout_with_its_column_names(tmp_path):
     """Hand numbers: systematics √Σ(0.001 k)² = 0.001 √3795 = 0.061604; non-closure 0.03; seeds (nominal = their
     mean, as ATLAS built it) 0.011547 / √4 = 0.0057735; bootstraps 0.04 and 0.02 → total 0.082026 of the nominal."""
-    assert set(ATLAS_ZJETS_SYSTEMATICS.values()) == set(ATLAS_SYSTEMATICS)      # the preset names every column
+    assert set(ATLAS_ZJETS_SYSTEMATICS.values()) == set(ATLAS_SYSTEMATICS)  # the preset names every column
     path = _write_df(_atlas_frame(), tmp_path / "multifold.h5")
     with pytest.warns(UnverifiedReleaseWarning, match="carries no checksum"):
         r = Release(path, **ATLAS_READ)
@@ -222,8 +272,8 @@ def test_reads_the_atlas_layout_with_its_column_names(tmp_path):
     assert [len(r.replicas[k]) for k in ("ensemble", "bootstrap_data", "bootstrap_mc")] == [4, 3, 3]
     h = r.histogram("pT_ll", [200.0, 600.0, 1000.0], per_width=False)
     n_bin = np.histogram(r["pT_ll"], [200.0, 600.0, 1000.0])[0]
-    np.testing.assert_allclose(h.values(), 0.5 * n_bin, rtol=1e-6)            # events
-    np.testing.assert_allclose(h.relative["theoryPDF"], 0.020, rtol=1e-4)      # k = 20
+    np.testing.assert_allclose(h.values(), 0.5 * n_bin, rtol=1e-6)  # events
+    np.testing.assert_allclose(h.relative["theoryPDF"], 0.020, rtol=1e-4)  # k = 20
     np.testing.assert_allclose(h.relative["lumi"], 0.022, rtol=1e-4)
     np.testing.assert_allclose(h.relative["nonclosure"], 0.03, rtol=1e-4)
     np.testing.assert_allclose(h.relative["ensemble"], 0.0057735, rtol=1e-4)
@@ -233,7 +283,9 @@ def test_reads_the_atlas_layout_with_its_column_names(tmp_path):
     # units: 0.5 events each over 2000 pb⁻¹ → 0.5 / 2000 pb per event; in fb × 1000
     hp = r.histogram("pT_ll", [200.0, 1000.0], per_width=False, unit="pb")
     assert hp.values()[0] == pytest.approx(500 * 0.5 / 2000, rel=1e-6) and hp.unit == "pb"
-    assert r.histogram("pT_ll", [200.0, 1000.0], per_width=False, unit="fb").values()[0] == pytest.approx(125.0, rel=1e-6)
+    assert r.histogram("pT_ll", [200.0, 1000.0], per_width=False, unit="fb").values()[0] == pytest.approx(
+        125.0, rel=1e-6
+    )
 
 
 def test_atlas_file_needs_its_statements_and_declared_columns(tmp_path):
@@ -249,14 +301,18 @@ def test_atlas_file_needs_its_statements_and_declared_columns(tmp_path):
         Release(path, units="events", weight_mc="included")
     with pytest.raises(ValueError, match="converting events to pb needs the luminosity"):
         Release(path, systematics=ATLAS_ZJETS_SYSTEMATICS, units="events", weight_mc="included").histogram(
-            "pT_ll", 2, unit="pb")
+            "pT_ll", 2, unit="pb"
+        )
 
 
 def test_a_misnamed_column_is_an_error_naming_it(tmp_path):
     """Today 'weights_ensemble0' becomes a new, fully correlated systematic."""
     df = _atlas_frame(50).rename(columns={"weights_ensemble_3": "weights_ensemble0"})
     path = _write_df(df, tmp_path / "multifold.h5")
-    with pytest.warns(UnverifiedReleaseWarning), pytest.raises(ValueError, match=r"undeclared weight column\(s\) \['weights_ensemble0'\]"):
+    with (
+        pytest.warns(UnverifiedReleaseWarning),
+        pytest.raises(ValueError, match=r"undeclared weight column\(s\) \['weights_ensemble0'\]"),
+    ):
         Release(path, **ATLAS_READ)
     with pytest.warns(UnverifiedReleaseWarning), pytest.raises(ValueError, match=r"absent from .*\['weights_nope'\]"):
         Release(path, **{**ATLAS_READ, "systematics": {**ATLAS_ZJETS_SYSTEMATICS, "nope": "weights_nope"}})
@@ -266,7 +322,10 @@ def test_nan_weights_are_an_error_naming_column_and_rows(tmp_path):
     df = _atlas_frame(50)
     df.loc[[3, 9], "weights_ensemble_2"] = np.nan
     path = _write_df(df, tmp_path / "multifold.h5")
-    with pytest.warns(UnverifiedReleaseWarning), pytest.raises(ValueError, match=r"weight column 'weights_ensemble_2' has 2 NaN row\(s\) of 50"):
+    with (
+        pytest.warns(UnverifiedReleaseWarning),
+        pytest.raises(ValueError, match=r"weight column 'weights_ensemble_2' has 2 NaN row\(s\) of 50"),
+    ):
         Release(path, **ATLAS_READ)
 
 
@@ -275,9 +334,12 @@ def test_up_down_pairs_are_symmetrised_not_added(tmp_path):
     n = 400
     w = np.full(n, 0.25)
     path = tmp_path / "r.h5"
-    write_release(path, {"x": np.linspace(0, 1, n)},
-                  {"weights_nominal": w, "weights_scale_up": 1.02 * w, "weights_scale_down": 0.98 * w},
-                  systematics={"scale": ("weights_scale_up", "weights_scale_down")})
+    write_release(
+        path,
+        {"x": np.linspace(0, 1, n)},
+        {"weights_nominal": w, "weights_scale_up": 1.02 * w, "weights_scale_down": 0.98 * w},
+        systematics={"scale": ("weights_scale_up", "weights_scale_down")},
+    )
     h = Release(path).histogram("x", 4, range=(0, 1))
     np.testing.assert_allclose(h.relative["scale"], 0.02, rtol=1e-9)
     np.testing.assert_allclose(h.relative["total"], 0.02, rtol=1e-9)
@@ -290,8 +352,11 @@ def test_nominal_option_and_ensemble_error_factor(tmp_path):
     n = 100
     path = tmp_path / "r.h5"
     one = np.ones(n)
-    write_release(path, {"x": np.full(n, 0.5)}, {"weights_nominal": one, "weights_ensemble_0": one,
-                                                 "weights_ensemble_1": one, "weights_ensemble_2": 1.3 * one})
+    write_release(
+        path,
+        {"x": np.full(n, 0.5)},
+        {"weights_nominal": one, "weights_ensemble_0": one, "weights_ensemble_1": one, "weights_ensemble_2": 1.3 * one},
+    )
     edges = [0.0, 1.0]
     h_mean = Release(path, nominal="mean").histogram("x", edges, per_width=False)
     h_median = Release(path, nominal="median").histogram("x", edges, per_width=False)
@@ -312,19 +377,19 @@ def test_weight_mc_multiply_and_conveniences(tmp_path):
     path = _write_df(df, tmp_path / "t.h5")
     with pytest.warns(UnverifiedReleaseWarning):
         r = Release(path, units="pb", weight_mc="multiply")
-    h = r.histogram("x", 2, per_width=False)                      # a count: two equal bins over [0, 1]
+    h = r.histogram("x", 2, per_width=False)  # a count: two equal bins over [0, 1]
     assert isinstance(h, hist.Hist)
     np.testing.assert_allclose(h.axes[0].edges[:2], [0.0, 0.5])
-    np.testing.assert_allclose(h.values(), [200.0, 100.0])        # 100 events × 2, 100 events × 1
+    np.testing.assert_allclose(h.values(), [200.0, 100.0])  # 100 events × 2, 100 events × 1
     np.testing.assert_allclose(r["x"], x)
     assert list(r.to_pandas().columns)[:3] == ["x", "weight_mc", "weights_nominal"]
     sel = r.histogram("x", [0.0, 0.5, 1.0], weights=lambda t: (t["x"] > 0.25).astype(float), per_width=False)
-    np.testing.assert_allclose(sel.values(), [100.0, 100.0])      # 50 events × 2 kept in the first bin
+    np.testing.assert_allclose(sel.values(), [100.0, 100.0])  # 50 events × 2 kept in the first bin
 
 
 def test_checksum_written_and_verified(tmp_path, release_file):
     path, _, _ = release_file
-    Release(path)                                                  # verifies silently
+    Release(path)  # verifies silently
     with h5py.File(path, "r+") as f:
         x = f["events/x"][()]
         x[0] += 1.0

@@ -41,26 +41,33 @@ def test_nsubjettiness_matches_a_hand_calculation():
     # τ2: exclusive kT to two subjets merges the pair with the smallest min(pT²)·ΔR²/R²
     pairs = {(i, j): min(pt[i], pt[j]) ** 2 * _dr(p[i], p[j])[0] ** 2 for i in range(3) for j in range(i + 1, 3)}
     i, j = min(pairs, key=pairs.get)
-    assert (i, j) == (0, 2)                     # the soft track joins the hardest one
+    assert (i, j) == (0, 2)  # the soft track joins the hardest one
     axes = [p[i] + p[j], p[3 - i - j]]
     tau2 = sum(pt[k] * min(_dr(p[k], a)[0] for a in axes) for k in range(3))
     assert tau[0] == pytest.approx(tau1, rel=1e-9)
     assert tau[1] == pytest.approx(tau2, rel=1e-9)
-    assert tau[2] == pytest.approx(0.0, abs=1e-12)      # three tracks, three axes
+    assert tau[2] == pytest.approx(0.0, abs=1e-12)  # three tracks, three axes
     assert tau[0] > tau[1] > tau[2]
 
 
 def test_track_jets_find_two_groups_and_respect_the_cuts():
     # event 0: a 3-track jet at (η, φ) ≈ (0, 0), a 2-track jet at (1, 2.5), a soft track and a
     # track beyond |η| = 2.5; event 1: nothing; event 2: one jet too far forward (|η| > 2.1)
-    ev0 = [(40, 0.0, 0.0), (20, 0.05, 0.05), (5, -0.05, 0.02), (9, 1.0, 2.5), (6, 1.1, 2.45),
-           (0.3, -1.0, -2.0), (50, 2.7, 0.0)]
+    ev0 = [
+        (40, 0.0, 0.0),
+        (20, 0.05, 0.05),
+        (5, -0.05, 0.02),
+        (9, 1.0, 2.5),
+        (6, 1.1, 2.45),
+        (0.3, -1.0, -2.0),
+        (50, 2.7, 0.0),
+    ]
     ev2 = [(30, 2.3, 1.0), (15, 2.35, 1.05)]
     counts = [len(ev0), 0, len(ev2)]
     pt, eta, phi = np.array(ev0 + ev2, float).T
     jets = O.track_jets(counts, pt, eta, phi)
     assert jets["Ntracks_trackj1"][0] == 3 and jets["Ntracks_trackj2"][0] == 2
-    assert jets["pT_trackj1"][0] == pytest.approx(64.9, abs=0.2)        # nearly collinear: Σ pT
+    assert jets["pT_trackj1"][0] == pytest.approx(64.9, abs=0.2)  # nearly collinear: Σ pT
     assert jets["pT_trackj2"][0] == pytest.approx(15.0, abs=0.1)
     assert jets["y_trackj2"][0] == pytest.approx(1.04, abs=0.05)
     assert jets["m_trackj1"][0] > 0
@@ -79,21 +86,28 @@ def test_dilepton_mass_ordering_and_selection():
     t = O.dilepton(mu)
     m_expected = np.sqrt(2 * 120 * 150 * (1 - np.cos(0.7)))
     assert t["m_ll"][0] == pytest.approx(m_expected, rel=1e-4)
-    assert t["pT_l1"][0] == 150 and t["pT_l2"][0] == 120            # ordered by pT
+    assert t["pT_l1"][0] == 150 and t["pT_l2"][0] == 120  # ordered by pT
     assert t["pT_ll"][0] == pytest.approx(np.sqrt(150**2 + 120**2 + 2 * 150 * 120 * np.cos(0.7)), rel=1e-9)
     assert m_expected > 81 and m_expected < 101 and t["pT_ll"][0] > 200
-    assert list(t["pass"]) == [True, False, False]                   # same-sign; a 20 GeV muon
+    assert list(t["pass"]) == [True, False, False]  # same-sign; a 20 GeV muon
     with pytest.raises(ValueError, match="shape"):
         O.dilepton(np.zeros((3, 2, 3)))
 
 
 def test_derived_observables():
-    table = {"tau1_trackj1": np.array([4.0, 0.0]), "tau2_trackj1": np.array([2.0, 0.0]),
-             "tau3_trackj1": np.array([1.0, 0.0]),
-             "pT_trackj1": np.array([50.0, 50.0]), "y_trackj1": np.array([0.5, 0.0]),
-             "phi_trackj1": np.array([0.0, 0.0]), "m_trackj1": np.array([0.0, 5.0]),
-             "pT_trackj2": np.array([50.0, np.nan]), "y_trackj2": np.array([-0.5, np.nan]),
-             "phi_trackj2": np.array([np.pi, np.nan]), "m_trackj2": np.array([0.0, np.nan])}
+    table = {
+        "tau1_trackj1": np.array([4.0, 0.0]),
+        "tau2_trackj1": np.array([2.0, 0.0]),
+        "tau3_trackj1": np.array([1.0, 0.0]),
+        "pT_trackj1": np.array([50.0, 50.0]),
+        "y_trackj1": np.array([0.5, 0.0]),
+        "phi_trackj1": np.array([0.0, 0.0]),
+        "m_trackj1": np.array([0.0, 5.0]),
+        "pT_trackj2": np.array([50.0, np.nan]),
+        "y_trackj2": np.array([-0.5, np.nan]),
+        "phi_trackj2": np.array([np.pi, np.nan]),
+        "m_trackj2": np.array([0.0, np.nan]),
+    }
     d = O.derived(table)
     assert d["tau21_trackj1"][0] == 0.5 and np.isnan(d["tau21_trackj1"][1])
     assert d["tau32_trackj1"][0] == 0.5
@@ -106,11 +120,22 @@ def _flat_sample(n_events=20_000, tracks_per_event=20, seed=0):
     rng = np.random.default_rng(seed)
     counts = np.full(n_events, tracks_per_event, np.int32)
     n = counts.sum()
-    mu = np.stack([rng.uniform(30, 500, (n_events, 2)), rng.uniform(-2.4, 2.4, (n_events, 2)),
-                   rng.uniform(-np.pi, np.pi, (n_events, 2)), np.tile([1.0, -1.0], (n_events, 1))], axis=-1)
-    return {"muons": mu, "track_counts": counts, "track_pt": rng.uniform(1, 50, n).astype(np.float32),
-            "track_eta": rng.uniform(-2.5, 2.5, n).astype(np.float32),
-            "track_phi": rng.uniform(-np.pi, np.pi, n).astype(np.float32)}
+    mu = np.stack(
+        [
+            rng.uniform(30, 500, (n_events, 2)),
+            rng.uniform(-2.4, 2.4, (n_events, 2)),
+            rng.uniform(-np.pi, np.pi, (n_events, 2)),
+            np.tile([1.0, -1.0], (n_events, 1)),
+        ],
+        axis=-1,
+    )
+    return {
+        "muons": mu,
+        "track_counts": counts,
+        "track_pt": rng.uniform(1, 50, n).astype(np.float32),
+        "track_eta": rng.uniform(-2.5, 2.5, n).astype(np.float32),
+        "track_phi": rng.uniform(-np.pi, np.pi, n).astype(np.float32),
+    }
 
 
 def test_detector_efficiencies_and_resolutions_are_what_it_claims():
@@ -123,7 +148,7 @@ def test_detector_efficiencies_and_resolutions_are_what_it_claims():
     kept_central = np.sum(np.abs(r["track_eta"]) < 1.0)
     eff = kept_central / n_central
     assert eff == pytest.approx(C.TRACK_EFF_CENTRAL, abs=4 * np.sqrt(eff * (1 - eff) / n_central))
-    forward = (np.abs(eta) > 2.2)
+    forward = np.abs(eta) > 2.2
     e_fwd = np.sum(np.abs(r["track_eta"]) > 2.2) / forward.sum()
     assert e_fwd == pytest.approx(det.track_efficiency(2.35), abs=0.015)
     assert e_fwd < eff - 0.05
@@ -138,12 +163,17 @@ def test_detector_efficiencies_and_resolutions_are_what_it_claims():
     assert ok[gap].mean() == pytest.approx(C.MUON_GAP_EFFICIENCY, abs=0.06)
     # fake tracks alone (events without charged particles): Poisson mean per event, pT above 0.5 GeV
     # with mean 0.5 + 1 GeV, uniform in |η| < 2.5
-    empty = {**s, "track_counts": np.zeros_like(s["track_counts"]), "track_pt": np.zeros(0, np.float32),
-             "track_eta": np.zeros(0, np.float32), "track_phi": np.zeros(0, np.float32)}
+    empty = {
+        **s,
+        "track_counts": np.zeros_like(s["track_counts"]),
+        "track_pt": np.zeros(0, np.float32),
+        "track_eta": np.zeros(0, np.float32),
+        "track_phi": np.zeros(0, np.float32),
+    }
     r2 = Detector(fake_tracks_per_event=2.0).simulate(empty, seed=2)
     n_ev = len(s["muons"])
     assert r2["track_counts"].mean() == pytest.approx(2.0, abs=4 * np.sqrt(2.0 / n_ev))
-    assert r2["track_counts"].var() == pytest.approx(2.0, rel=0.05)                 # Poisson: var = mean
+    assert r2["track_counts"].var() == pytest.approx(2.0, rel=0.05)  # Poisson: var = mean
     assert r2["track_pt"].min() >= C.TRACK_PT_MIN_GEV
     assert r2["track_pt"].mean() == pytest.approx(C.TRACK_PT_MIN_GEV + C.FAKE_TRACK_PT_MEAN_GEV, rel=0.02)
     assert np.abs(r2["track_eta"]).max() < C.TRACK_ETA_MAX
@@ -215,7 +245,7 @@ def test_features_flag_absent_jets_and_split_partitions_the_sample():
     from helpers.zjets.data import Sample, features
 
     s = _flat_sample(300, tracks_per_event=6, seed=5)
-    s["track_counts"][:100] = 0                                 # a third of the events: no tracks at all
+    s["track_counts"][:100] = 0  # a third of the events: no tracks at all
     keep = np.repeat(s["track_counts"] > 0, 6)
     for k in ("track_pt", "track_eta", "track_phi"):
         s[k] = s[k][keep]
@@ -247,7 +277,7 @@ def test_edges_per_kind_of_observable():
     v = rng.exponential(10, 5000)
     e = O.edges("m_trackj1", v, 10)
     counts = np.histogram(v, e)[0]
-    assert counts.min() > 0.8 * counts.mean()                   # equal-population bins
+    assert counts.min() > 0.8 * counts.mean()  # equal-population bins
     with pytest.raises(ValueError, match="too few"):
         O.edges("m_trackj1", v[:50], 10)
     with pytest.raises(ValueError, match="n_bins"):

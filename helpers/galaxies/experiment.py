@@ -15,7 +15,7 @@ compared:
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -25,15 +25,27 @@ from helpers.nn.training import Split, Trainings, repeat_fit
 __all__ = ["Trainings", "run_repeats"]
 
 
-def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.ndarray, *,
-                n_repeats: int, epochs: int, n_per_run: int, balanced: bool = False,
-                test_fraction: float = 0.3, val_fraction: float = 0.0, batch_size: int = 32,
-                seed: int = 0, class_weight: str | None = None, targets: np.ndarray | None = None,
-                extra: np.ndarray | None = None, progress: bool = True,
-                restore_best_val: bool = False,
-                evaluate: Callable[[object, np.ndarray], object] | None = None,
-                augment: Callable[[np.ndarray, np.ndarray, np.random.Generator], tuple] | None = None,
-                ) -> Trainings:
+def run_repeats(
+    build_model: Callable[[], object],
+    images: np.ndarray,
+    y: np.ndarray,
+    *,
+    n_repeats: int,
+    epochs: int,
+    n_per_run: int,
+    balanced: bool = False,
+    test_fraction: float = 0.3,
+    val_fraction: float = 0.0,
+    batch_size: int = 32,
+    seed: int = 0,
+    class_weight: str | None = None,
+    targets: np.ndarray | None = None,
+    extra: np.ndarray | None = None,
+    progress: bool = True,
+    restore_best_val: bool = False,
+    evaluate: Callable[[object, np.ndarray], object] | None = None,
+    augment: Callable[[np.ndarray, np.ndarray, np.random.Generator], tuple] | None = None,
+) -> Trainings:
     """Train ``n_repeats`` fresh models on reshuffled samples of (images, y).
 
     Repeat ``r`` draws its galaxies and splits with the generator seeded by ``(seed, r)`` and seeds
@@ -84,10 +96,20 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
         else:
             x_fit, t_fit = augment(tr, onehot[tr], rng)
             if len(x_fit) != len(t_fit) or np.shape(x_fit)[1:] != images.shape[1:]:
-                raise ValueError(f"augment must return images shaped (n, {', '.join(map(str, images.shape[1:]))}) "
-                                 f"and n targets; got {np.shape(x_fit)} and {np.shape(t_fit)}")
-        return Split(x_fit, t_fit, None if va is None else images[va], None if va is None else y[va],
-                     images[te], y[te], cw, {"test_index": te, "train_counts": np.bincount(y[tr], minlength=k)})
+                raise ValueError(
+                    f"augment must return images shaped (n, {', '.join(map(str, images.shape[1:]))}) "
+                    f"and n targets; got {np.shape(x_fit)} and {np.shape(t_fit)}"
+                )
+        return Split(
+            x_fit,
+            t_fit,
+            None if va is None else images[va],
+            None if va is None else y[va],
+            images[te],
+            y[te],
+            cw,
+            {"test_index": te, "train_counts": np.bincount(y[tr], minlength=k)},
+        )
 
     def evaluate_repeat(model, s: Split):
         out = {}
@@ -97,9 +119,18 @@ def run_repeats(build_model: Callable[[], object], images: np.ndarray, y: np.nda
             out["evaluation"] = evaluate(model, s.info["test_index"])
         return out
 
-    tr = repeat_fit(build_model, data, seeds=[seed * 1000 + r for r in range(n_repeats)], epochs=epochs,
-                    batch_size=batch_size, evaluate=evaluate_repeat, record=True, n_classes=k,
-                    restore_best_val=restore_best_val, progress=progress)
+    tr = repeat_fit(
+        build_model,
+        data,
+        seeds=[seed * 1000 + r for r in range(n_repeats)],
+        epochs=epochs,
+        batch_size=batch_size,
+        evaluate=evaluate_repeat,
+        record=True,
+        n_classes=k,
+        restore_best_val=restore_best_val,
+        progress=progress,
+    )
     tr.extra_prob = np.stack([e["extra_prob"] for e in tr.evaluations]) if extra is not None else None
     tr.evaluations = [e["evaluation"] for e in tr.evaluations] if evaluate is not None else []
     return tr

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 
-def thesis_cnn(input_shape=(64, 64, 1), n_classes: int = 2, filters=(32, 64, 64), dense: int = 1024,
-               optimizer: str = "adam", learning_rate: float = 1e-4, augment: bool = False):
+def thesis_cnn(
+    input_shape=(64, 64, 1),
+    n_classes: int = 2,
+    filters=(32, 64, 64),
+    dense: int = 1024,
+    optimizer: str = "adam",
+    learning_rate: float = 1e-4,
+    augment: bool = False,
+):
     """conv 3x3 -> pool 2x2 -> conv 3x3 -> pool -> conv 2x2 -> pool -> dense 1024 -> dense 1024 -> softmax.
 
     The thesis gives the kernel sizes, the pooling and the two 1024-node dense layers, categorical
@@ -20,8 +27,10 @@ def thesis_cnn(input_shape=(64, 64, 1), n_classes: int = 2, filters=(32, 64, 64)
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
     layers = [keras.Input(shape=input_shape)]
     if augment:
-        layers += [keras.layers.RandomFlip("horizontal_and_vertical"),
-                   keras.layers.RandomRotation(0.5, fill_mode="constant")]
+        layers += [
+            keras.layers.RandomFlip("horizontal_and_vertical"),
+            keras.layers.RandomRotation(0.5, fill_mode="constant"),
+        ]
     layers += [
         keras.layers.Conv2D(filters[0], 3, activation="relu"),
         keras.layers.MaxPooling2D(2),

@@ -31,11 +31,19 @@ def confusion_panel(ax, cms: np.ndarray, names, title: str) -> None:
     ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
     for i in range(mean.shape[0]):
         for j in range(mean.shape[1]):
-            ax.text(j, i, f"{mean[i, j]:.1f}\n± {std[i, j]:.1f}", ha="center", va="center",
-                    color="white" if share[i, j] > 0.6 else "black", fontsize=9)
+            ax.text(
+                j,
+                i,
+                f"{mean[i, j]:.1f}\n± {std[i, j]:.1f}",
+                ha="center",
+                va="center",
+                color="white" if share[i, j] > 0.6 else "black",
+                fontsize=9,
+            )
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(names)), names)
     ax.set(xlabel="predicted", ylabel="true (GZ flag)", title=title)
+
 
 COLOURS = dict(zip(METHODS, OKABE_ITO[:3]))
 
@@ -47,13 +55,29 @@ def factor_axis(ax, factors=FACTORS) -> None:
     ax.set_xlabel("test images shrunk to")
 
 
-def accuracy_vs_factor(ax, summary: dict, method: str, *, factors=FACTORS, key=lambda m, f: f"{m}/{f}",
-                       original: str = "original", label: str | None = None, color=None) -> None:
+def accuracy_vs_factor(
+    ax,
+    summary: dict,
+    method: str,
+    *,
+    factors=FACTORS,
+    key=lambda m, f: f"{m}/{f}",
+    original: str = "original",
+    label: str | None = None,
+    color=None,
+) -> None:
     """Mean accuracy over repeats with a ±1 std band (light) and a ±1 s.e. band (dark)."""
     x = [1, *factors]
     rows = [summary[original]] + [summary[key(method, f)] for f in factors]
-    band(ax, x, [r["mean"] for r in rows], [r["std"] for r in rows], sem=[r["sem"] for r in rows],
-         label=label or method, color=color or COLOURS.get(method))
+    band(
+        ax,
+        x,
+        [r["mean"] for r in rows],
+        [r["std"] for r in rows],
+        sem=[r["sem"] for r in rows],
+        label=label or method,
+        color=color or COLOURS.get(method),
+    )
     factor_axis(ax, factors)
     ax.set_ylabel("test accuracy")
 

@@ -8,7 +8,7 @@ every method is scored by the same trained models — the comparison between the
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -17,8 +17,9 @@ from helpers.stats import summarize
 Probe = Callable[[np.ndarray], np.ndarray]
 
 
-def probe_accuracies(model, raw: np.ndarray, y: np.ndarray, probes: Mapping[str, Probe],
-                     batch_size: int = 256) -> dict[str, float]:
+def probe_accuracies(
+    model, raw: np.ndarray, y: np.ndarray, probes: Mapping[str, Probe], batch_size: int = 256
+) -> dict[str, float]:
     """Accuracy of ``model`` on ``probe(raw)`` for every named probe."""
     y = np.asarray(y)
     if len(raw) != y.size:
@@ -57,8 +58,9 @@ def paired_difference(evaluations: list[Mapping[str, float]], a: str, b: str) ->
     return summarize([e[a] - e[b] for e in evaluations])
 
 
-def degradation_probes(*, factors=None, methods=None, thesis: bool = True, renoised: bool = True,
-                       sigma: float | None = None, seed: int = 0) -> dict[str, Probe]:
+def degradation_probes(
+    *, factors=None, methods=None, thesis: bool = True, renoised: bool = True, sigma: float | None = None, seed: int = 0
+) -> dict[str, Probe]:
     """The probes of the degradation curves, on raw SDSS cutouts, each ending in ``prepare``:
 
     * ``"original"``: the test images as they are;
@@ -67,9 +69,9 @@ def degradation_probes(*, factors=None, methods=None, thesis: bool = True, renoi
       per-pixel noise is the SDSS noise ``sigma`` again (``restore_noise``), with a generator seeded
       by (seed, factor, method) so that every call makes the same images.
     """
-    from helpers.galaxies.sky import constants as C
-    from helpers.galaxies.samples import prepare
     from helpers.galaxies.resolution import FACTORS, METHODS, degrade, restore_noise
+    from helpers.galaxies.samples import prepare
+    from helpers.galaxies.sky import constants as C
 
     factors = FACTORS if factors is None else tuple(factors)
     methods = METHODS if methods is None else tuple(methods)
@@ -82,6 +84,7 @@ def degradation_probes(*, factors=None, methods=None, thesis: bool = True, renoi
         def run(raw):
             rng = np.random.default_rng([seed, int(f), METHODS.index(m)])
             return prepare(restore_noise(degrade(raw, f, m), sigma, f, m, rng))
+
         return run
 
     probes: dict[str, Probe] = {"original": prepare}

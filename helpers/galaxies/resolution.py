@@ -82,8 +82,7 @@ def enlarge(images: np.ndarray, size: int, method: str) -> np.ndarray:
     return np.stack([cv2.resize(im, (int(size), int(size)), interpolation=flag) for im in x])
 
 
-def degrade(images: np.ndarray, factor: float, method: str, *, shift: int = 0,
-            convention: str = "dsize") -> np.ndarray:
+def degrade(images: np.ndarray, factor: float, method: str, *, shift: int = 0, convention: str = "dsize") -> np.ndarray:
     """Shrink by ``factor`` and enlarge back to the input size; keeps a trailing channel axis.
 
     ``shift`` rolls the image by that many pixels (down and right) before shrinking and back after
@@ -137,8 +136,11 @@ def _weights(n_in: int, n_out: int, method: str) -> np.ndarray:
 
         def kern(u):
             u = np.abs(u)
-            return np.where(u <= 1, ((a + 2) * u - (a + 3)) * u * u + 1,
-                            np.where(u < 2, ((a * u - 5 * a) * u + 8 * a) * u - 4 * a, 0.0))
+            return np.where(
+                u <= 1,
+                ((a + 2) * u - (a + 3)) * u * u + 1,
+                np.where(u < 2, ((a * u - 5 * a) * u + 8 * a) * u - 4 * a, 0.0),
+            )
 
         for k in (-1, 0, 1, 2):
             np.add.at(w, (d, np.clip(s + k, 0, n_in - 1)), kern(t - k))
@@ -153,8 +155,9 @@ def enlarge_batch(images: np.ndarray, size: int, method: str) -> np.ndarray:
     return np.einsum("ij,njk,lk->nil", w, x, w, optimize=True)
 
 
-def random_degradation(images: np.ndarray, rng: np.random.Generator, *, factors=FACTORS, methods=METHODS,
-                       p_original: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+def random_degradation(
+    images: np.ndarray, rng: np.random.Generator, *, factors=FACTORS, methods=METHODS, p_original: float = 0.25
+) -> tuple[np.ndarray, np.ndarray]:
     """Each image degraded at its own random factor and method (kept as it is with probability
     ``p_original``); returns (images, factor used, 1 = original) — a training-time augmentation."""
     x, channel = _stack(images)
@@ -166,7 +169,7 @@ def random_degradation(images: np.ndarray, rng: np.random.Generator, *, factors=
     return (out[..., None] if channel else out), f
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def residual_noise(factor: float, method: str, size: int = 64, convention: str = "dsize") -> float:
     """Per-pixel std left of unit white noise after :func:`degrade` (measured on 64 fixed noise
     fields, away from the borders). Shrinking averages the noise away, enlarging spreads what is
@@ -178,8 +181,9 @@ def residual_noise(factor: float, method: str, size: int = 64, convention: str =
     return float(degrade(field, factor, method, convention=convention)[:, b:-b, b:-b].std())
 
 
-def restore_noise(degraded: np.ndarray, sigma: float, factor: float, method: str,
-                  rng: np.random.Generator, convention: str = "dsize") -> np.ndarray:
+def restore_noise(
+    degraded: np.ndarray, sigma: float, factor: float, method: str, rng: np.random.Generator, convention: str = "dsize"
+) -> np.ndarray:
     """Add white noise so that a degraded image has the per-pixel noise ``sigma`` of the original
     again: what an observation at the coarser resolution, with the same sky noise per pixel as the
     training images, would show (the spatial correlation of the smoothed part is kept)."""
@@ -187,5 +191,5 @@ def restore_noise(degraded: np.ndarray, sigma: float, factor: float, method: str
         raise ValueError(f"sigma must be >= 0, got {sigma}")
     x, _ = _stack(degraded)
     left = residual_noise(factor, method, x.shape[1], convention) * sigma
-    add = np.sqrt(max(sigma ** 2 - left ** 2, 0.0))
+    add = np.sqrt(max(sigma**2 - left**2, 0.0))
     return np.asarray(degraded, np.float32) + rng.normal(0.0, add, np.shape(degraded)).astype(np.float32)

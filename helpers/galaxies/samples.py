@@ -23,9 +23,9 @@ from helpers.pipeline.cache import cached_arrays
 class Pool:
     """The first ``n_pool`` galaxies of a sky (the catalogue order is random), with their images."""
 
-    catalogue: dict[str, np.ndarray]      # columns restricted to the pool
-    images: np.ndarray                    # (n_pool, 64, 64, 1), preprocessed to [0, 1]
-    index: np.ndarray                     # positions in the full sky
+    catalogue: dict[str, np.ndarray]  # columns restricted to the pool
+    images: np.ndarray  # (n_pool, 64, 64, 1), preprocessed to [0, 1]
+    index: np.ndarray  # positions in the full sky
 
     def classes(self, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
         """(pool positions, labels) of the galaxies usable for a 2- or 3-class problem."""
@@ -47,8 +47,7 @@ def preprocess(images: np.ndarray, survey: str = "sdss", soften: float = 3.0) ->
     return (x / np.maximum(peak, 1e-6)[:, None, None])[..., None].astype(np.float32)
 
 
-def load_pool(n_pool: int, *, n_sky: int = 15_000, seed: int = 0, survey: str = "sdss",
-              progress: bool = True) -> Pool:
+def load_pool(n_pool: int, *, n_sky: int = 15_000, seed: int = 0, survey: str = "sdss", progress: bool = True) -> Pool:
     """Catalogue and preprocessed images of the first ``n_pool`` galaxies of a sky (images cached)."""
     if not 1 <= n_pool <= n_sky:
         raise ValueError(f"n_pool must be between 1 and the sky's {n_sky} galaxies, got {n_pool}")
@@ -94,7 +93,7 @@ def split(y: np.ndarray, test_fraction: float, rng: np.random.Generator) -> tupl
 
 # --- chapter 4: the pool in physical units, HSC cutouts -------------------------------------
 
-SKY_N = 15_000   # the chapter-3 sky (its first N_POOL galaxies are shared by both chapters)
+SKY_N = 15_000  # the chapter-3 sky (its first N_POOL galaxies are shared by both chapters)
 
 
 def prepare(images: np.ndarray, survey: str = "sdss") -> np.ndarray:
@@ -112,10 +111,10 @@ def prepare(images: np.ndarray, survey: str = "sdss") -> np.ndarray:
 class SdssPool:
     """The two-class (SPIRAL / ELLIPTICAL) galaxies of the chapter-3 pool."""
 
-    catalogue: dict[str, np.ndarray]   # columns of those galaxies
-    raw: np.ndarray                    # (n, 64, 64) nanomaggies per pixel
-    images: np.ndarray                 # (n, 64, 64, 1) prepared for the CNN
-    y: np.ndarray                      # 0 spiral, 1 elliptical (GZ1 flags)
+    catalogue: dict[str, np.ndarray]  # columns of those galaxies
+    raw: np.ndarray  # (n, 64, 64) nanomaggies per pixel
+    images: np.ndarray  # (n, 64, 64, 1) prepared for the CNN
+    y: np.ndarray  # 0 spiral, 1 elliptical (GZ1 flags)
 
 
 def load_sdss_pool(n_pool: int, *, seed: int = 0, progress: bool = True) -> SdssPool:
@@ -134,8 +133,10 @@ def choose_balanced(pool: SdssPool, n_per_class: int) -> np.ndarray:
     for c, name in enumerate(("spirals", "ellipticals")):
         have = np.flatnonzero(pool.y == c)
         if n_per_class > have.size:
-            raise ValueError(f"asked for {n_per_class} {name} but the pool holds {have.size}; "
-                             f"raise N_POOL or lower the number per class")
+            raise ValueError(
+                f"asked for {n_per_class} {name} but the pool holds {have.size}; "
+                f"raise N_POOL or lower the number per class"
+            )
         out.append(have[:n_per_class])
     return np.sort(np.concatenate(out))
 
@@ -145,8 +146,9 @@ def load_hsc(pool: SdssPool, positions: np.ndarray, *, seed: int = 0, progress: 
     return load_images(pool.catalogue["id"][positions], "hsc", n=SKY_N, seed=seed, progress=progress)
 
 
-def load_hsc_matched(pool: SdssPool, positions: np.ndarray, hsc: np.ndarray, *, seed: int = 0,
-                     progress: bool = True) -> np.ndarray:
+def load_hsc_matched(
+    pool: SdssPool, positions: np.ndarray, hsc: np.ndarray, *, seed: int = 0, progress: bool = True
+) -> np.ndarray:
     """HSC cutouts re-observed as SDSS would see them: each galaxy's HSC PSF and pixel undone, its
     own SDSS seeing and 0.396″ pixels applied (``helpers.galaxies.sky.render.match_survey``), then SDSS sky
     noise added. The HSC noise left after the convolution is below 2 % of the SDSS variance and is
@@ -164,8 +166,9 @@ def load_hsc_matched(pool: SdssPool, positions: np.ndarray, hsc: np.ndarray, *, 
         out = np.empty((ids.size, C.SDSS.stamp, C.SDSS.stamp), np.float32)
         for k, i in enumerate(tqdm(range(ids.size), disable=not progress, desc="PSF-matching HSC → SDSS")):
             row = positions[i]
-            out[k] = match_survey(hsc[i], "hsc", float(pool.catalogue["psf_hsc"][row]),
-                                  "sdss", float(pool.catalogue["psf_sdss"][row]))
+            out[k] = match_survey(
+                hsc[i], "hsc", float(pool.catalogue["psf_hsc"][row]), "sdss", float(pool.catalogue["psf_sdss"][row])
+            )
             rng = np.random.default_rng([seed, int(ids[i]), 4])
             out[k] += rng.normal(0.0, C.SDSS.sigma_pixel, out[k].shape).astype(np.float32)
         return {"images": out}

@@ -9,8 +9,9 @@ import numpy as np
 from helpers.galaxies.resolution import METHODS, enlarge, enlarge_batch
 
 
-def time_enlargement(small: np.ndarray, size: int, *, rounds: int = 7, calls: int = 20,
-                     methods=METHODS) -> dict[str, dict[str, float]]:
+def time_enlargement(
+    small: np.ndarray, size: int, *, rounds: int = 7, calls: int = 20, methods=METHODS
+) -> dict[str, dict[str, float]]:
     """Microseconds per enlarged image, per method: ``loop`` = one ``cv2.resize`` per image (the thesis's
     way; ``calls`` passes over the stack per round), ``batch`` = :func:`enlarge_batch` on the whole
     stack. Each is timed ``rounds`` times; returns the mean and std over rounds."""
@@ -21,7 +22,7 @@ def time_enlargement(small: np.ndarray, size: int, *, rounds: int = 7, calls: in
         raise ValueError(f"need rounds >= 2 and calls >= 1, got rounds={rounds}, calls={calls}")
     out = {}
     for m in methods:
-        enlarge(small[:2], size, m)            # warm-up: OpenCV's first call allocates
+        enlarge(small[:2], size, m)  # warm-up: OpenCV's first call allocates
         enlarge_batch(small[:2], size, m)
         loop, batch = [], []
         for _ in range(rounds):
@@ -33,6 +34,10 @@ def time_enlargement(small: np.ndarray, size: int, *, rounds: int = 7, calls: in
             for _ in range(calls):
                 enlarge_batch(small, size, m)
             batch.append((time.perf_counter() - t0) / (calls * len(small)) * 1e6)
-        out[m] = {"loop_us": float(np.mean(loop)), "loop_us_std": float(np.std(loop, ddof=1)),
-                  "batch_us": float(np.mean(batch)), "batch_us_std": float(np.std(batch, ddof=1))}
+        out[m] = {
+            "loop_us": float(np.mean(loop)),
+            "loop_us_std": float(np.std(loop, ddof=1)),
+            "batch_us": float(np.mean(batch)),
+            "batch_us_std": float(np.std(batch, ddof=1)),
+        }
     return out

@@ -1,7 +1,7 @@
 """Benchmark of the GAPS simulator: events per second on one core, and where the time goes.
 
-    OMP_NUM_THREADS=1 python -m helpers.gaps.benchmark            # the study's 2 × 40,000 events
-    OMP_NUM_THREADS=1 python -m helpers.gaps.benchmark --n 5000 --profile
+OMP_NUM_THREADS=1 python -m helpers.gaps.benchmark            # the study's 2 × 40,000 events
+OMP_NUM_THREADS=1 python -m helpers.gaps.benchmark --n 5000 --profile
 """
 
 from __future__ import annotations
@@ -21,8 +21,12 @@ def run(n_per_class: int, incidence: str) -> dict:
         t0 = time.perf_counter()
         ev = simulate(sp, n_per_class, incidence=incidence, seed=1)
         dt = time.perf_counter() - t0
-        out[sp] = {"seconds": dt, "events_per_s": n_per_class / dt,
-                   "thrown_per_s": int(ev["n_generated"]) / dt, "accepted": n_per_class / int(ev["n_generated"])}
+        out[sp] = {
+            "seconds": dt,
+            "events_per_s": n_per_class / dt,
+            "thrown_per_s": int(ev["n_generated"]) / dt,
+            "accepted": n_per_class / int(ev["n_generated"]),
+        }
     return out
 
 
@@ -36,8 +40,10 @@ def main(argv=None) -> int:
         res = run(args.n, inc)
         for sp, r in res.items():
             total += r["seconds"]
-            print(f"{inc:6s} {sp:12s} {r['seconds']:6.2f} s  {r['events_per_s']:8.0f} accepted ev/s  "
-                  f"{r['thrown_per_s']:8.0f} thrown/s  acceptance {r['accepted']:.3f}")
+            print(
+                f"{inc:6s} {sp:12s} {r['seconds']:6.2f} s  {r['events_per_s']:8.0f} accepted ev/s  "
+                f"{r['thrown_per_s']:8.0f} thrown/s  acceptance {r['accepted']:.3f}"
+            )
     print(f"total for 2 × {args.n} events at both incidences: {total:.1f} s")
     if args.profile:
         prof = cProfile.Profile()

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from helpers.stats import rejection_at_efficiency, summarize
 from helpers.nn.training import repeat_fit
+from helpers.stats import rejection_at_efficiency, summarize
 
 
-def train_and_test(build: Callable, x: np.ndarray, y: np.ndarray, splits, *, seeds, epochs: int,
-                   batch_size: int = 64, efficiency: float = 0.9) -> dict:
+def train_and_test(
+    build: Callable,
+    x: np.ndarray,
+    y: np.ndarray,
+    splits,
+    *,
+    seeds,
+    epochs: int,
+    batch_size: int = 64,
+    efficiency: float = 0.9,
+) -> dict:
     """Train ``build()`` once per seed on the train split (validation split for the curves), then
     score the untouched test split.
 
@@ -30,13 +39,17 @@ def train_and_test(build: Callable, x: np.ndarray, y: np.ndarray, splits, *, see
         models[:] = [model]
         res = model.evaluate(x[te], y[te], verbose=0, return_dict=True, batch_size=512)
         rej = rejection_at_efficiency(y[te], s, efficiency)
-        return {"test_accuracy": res["accuracy"], "test_loss": res["loss"],
-                "test_auc": roc_auc_score(y[te], s), "rejection": rej["rejection"],
-                "rejection_lower_limit": float(rej["lower_limit"])}
+        return {
+            "test_accuracy": res["accuracy"],
+            "test_loss": res["loss"],
+            "test_auc": roc_auc_score(y[te], s),
+            "rejection": rej["rejection"],
+            "rejection_lower_limit": float(rej["lower_limit"]),
+        }
 
-    rep = repeat_fit(build, (x[tr], y[tr], x[va], y[va]), seeds=seeds, epochs=epochs,
-                     batch_size=batch_size, evaluate=evaluate)
+    rep = repeat_fit(
+        build, (x[tr], y[tr], x[va], y[va]), seeds=seeds, epochs=epochs, batch_size=batch_size, evaluate=evaluate
+    )
     summary = {k: summarize(rep.final[k]) for k in ("test_accuracy", "test_loss", "test_auc", "rejection")}
     summary["rejection_any_lower_limit"] = bool(rep.final["rejection_lower_limit"].any())
-    return {"repeats": rep, "summary": summary, "scores": np.array(scores), "y_test": y[te],
-            "model": models[0]}
+    return {"repeats": rep, "summary": summary, "scores": np.array(scores), "y_test": y[te], "model": models[0]}

@@ -38,5 +38,7 @@ def event_features(x: np.ndarray, t: np.ndarray | None = None) -> dict[str, np.n
         t = np.asarray(t)
         tt = np.where(hit, t, np.nan)
         with np.errstate(invalid="ignore"):
-            out["time_spread"] = np.nan_to_num(np.nanmax(tt.reshape(n, -1), axis=1) - np.nanmin(tt.reshape(n, -1), axis=1))
+            out["time_spread"] = np.nan_to_num(
+                np.nanmax(tt.reshape(n, -1), axis=1) - np.nanmin(tt.reshape(n, -1), axis=1)
+            )
     return out

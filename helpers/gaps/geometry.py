@@ -46,12 +46,12 @@ class Tracker:
 
     @property
     def n_cells(self) -> int:
-        return self.n_layers * self.n_xy ** 2
+        return self.n_layers * self.n_xy**2
 
     @property
     def fill_factor(self) -> float:
         """Fraction of a layer's area covered by silicon."""
-        return np.pi * self.radius ** 2 / self.pitch ** 2
+        return np.pi * self.radius**2 / self.pitch**2
 
     def centres(self) -> np.ndarray:
         return (np.arange(self.n_xy) - (self.n_xy - 1) / 2) * self.pitch
@@ -72,7 +72,7 @@ class Tracker:
         i = np.clip(i, 0, self.n_xy - 1)
         j = np.clip(j, 0, self.n_xy - 1)
         c = self.centres()
-        inside = ok & ((x - c[i]) ** 2 + (y - c[j]) ** 2 <= self.radius ** 2)
+        inside = ok & ((x - c[i]) ** 2 + (y - c[j]) ** 2 <= self.radius**2)
         return i, j, inside
 
     def cell(self, layer, i, j):
@@ -103,8 +103,8 @@ class Tracker:
         py = pos[:, 1] - c[j]
         a = d[:, 0] ** 2 + d[:, 1] ** 2
         b = 2 * (px * d[:, 0] + py * d[:, 1])
-        c0 = px ** 2 + py ** 2 - self.radius ** 2
-        disc = b ** 2 - 4 * a * c0
+        c0 = px**2 + py**2 - self.radius**2
+        disc = b**2 - 4 * a * c0
         with np.errstate(divide="ignore", invalid="ignore"):
             root = np.sqrt(np.maximum(disc, 0))
             r_lo = np.where(a > 0, (-b - root) / (2 * a), np.where(c0 <= 0, -np.inf, np.inf))

@@ -26,29 +26,29 @@ def _check_beta(beta) -> np.ndarray:
 
 def beta_from_kinetic(T, mass):
     gamma = 1.0 + np.asarray(T, dtype=float) / mass
-    return np.sqrt(1.0 - 1.0 / gamma ** 2)
+    return np.sqrt(1.0 - 1.0 / gamma**2)
 
 
 def kinetic_from_beta(beta, mass):
     beta = _check_beta(beta)
-    return mass * (1.0 / np.sqrt(1.0 - beta ** 2) - 1.0)
+    return mass * (1.0 / np.sqrt(1.0 - beta**2) - 1.0)
 
 
 def t_max(beta, mass):
     """Maximum energy transfer to a free electron in one collision (PDG eq. 34.4), MeV."""
     beta = _check_beta(beta)
-    gamma = 1.0 / np.sqrt(1.0 - beta ** 2)
+    gamma = 1.0 / np.sqrt(1.0 - beta**2)
     r = C.M_ELECTRON / mass
-    return 2 * C.M_ELECTRON * beta ** 2 * gamma ** 2 / (1 + 2 * gamma * r + r ** 2)
+    return 2 * C.M_ELECTRON * beta**2 * gamma**2 / (1 + 2 * gamma * r + r**2)
 
 
 def stopping_power(beta, mass, z=1):
     """Mean mass stopping power −dE/dx in silicon, MeV cm²/g (Bethe–Bloch, no δ or shell terms)."""
     beta = _check_beta(beta)
-    gamma = 1.0 / np.sqrt(1.0 - beta ** 2)
+    gamma = 1.0 / np.sqrt(1.0 - beta**2)
     I = C.SI_I_EV * 1e-6
-    arg = 2 * C.M_ELECTRON * beta ** 2 * gamma ** 2 * t_max(beta, mass) / I ** 2
-    return C.K_BETHE * z ** 2 * C.SI_Z_OVER_A / beta ** 2 * (0.5 * np.log(arg) - beta ** 2)
+    arg = 2 * C.M_ELECTRON * beta**2 * gamma**2 * t_max(beta, mass) / I**2
+    return C.K_BETHE * z**2 * C.SI_Z_OVER_A / beta**2 * (0.5 * np.log(arg) - beta**2)
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ class RangeTable:
     """
 
     mass: float
-    T: np.ndarray       # MeV
-    R: np.ndarray       # g/cm²
+    T: np.ndarray  # MeV
+    R: np.ndarray  # g/cm²
 
     def range(self, T):
         T = np.asarray(T, dtype=float)
@@ -88,7 +88,7 @@ def range_table(mass: float, t_top: float = 5000.0, n: int = 2000) -> RangeTable
     """The range table of a particle of ``mass`` (MeV) in silicon (cached per mass)."""
     if mass <= 0:
         raise ValueError(f"mass must be positive, got {mass}")
-    scale = mass / C.M_PROTON                   # at equal β, T and R scale with the mass
+    scale = mass / C.M_PROTON  # at equal β, T and R scale with the mass
     T = np.geomspace(C.RANGE_ANCHOR_T * scale, t_top, n)
     S = stopping_power(beta_from_kinetic(T, mass), mass)
     inv = 1.0 / S
@@ -100,21 +100,21 @@ def range_table(mass: float, t_top: float = 5000.0, n: int = 2000) -> RangeTable
 def bohr_sigma(path_g_cm2, z=1):
     """Bohr straggling width (MeV) for a path of ``path_g_cm2`` in silicon (PDG; Bohr 1915)."""
     # σ² = 4π N_A r_e² (m_e c²)² z² (Z/A) ρx = K m_e c² z² (Z/A) ρx
-    return np.sqrt(C.K_BETHE * C.M_ELECTRON * z ** 2 * C.SI_Z_OVER_A * np.asarray(path_g_cm2, float))
+    return np.sqrt(C.K_BETHE * C.M_ELECTRON * z**2 * C.SI_Z_OVER_A * np.asarray(path_g_cm2, float))
 
 
 def landau_xi(beta, path_g_cm2, z=1):
     """ξ = (K/2)(Z/A) z² x/β², the Landau scale (MeV)."""
-    return 0.5 * C.K_BETHE * C.SI_Z_OVER_A * z ** 2 * np.asarray(path_g_cm2, float) / np.asarray(beta) ** 2
+    return 0.5 * C.K_BETHE * C.SI_Z_OVER_A * z**2 * np.asarray(path_g_cm2, float) / np.asarray(beta) ** 2
 
 
 def landau_mpv(beta, mass, path_g_cm2, z=1):
     """Most probable energy loss (PDG eq. 34.12, without density effect), MeV."""
     beta = _check_beta(beta)
-    gamma = 1.0 / np.sqrt(1.0 - beta ** 2)
+    gamma = 1.0 / np.sqrt(1.0 - beta**2)
     xi = landau_xi(beta, path_g_cm2, z)
     I = C.SI_I_EV * 1e-6
-    return xi * (np.log(2 * C.M_ELECTRON * beta ** 2 * gamma ** 2 / I) + np.log(xi / I) + 0.200 - beta ** 2)
+    return xi * (np.log(2 * C.M_ELECTRON * beta**2 * gamma**2 / I) + np.log(xi / I) + 0.200 - beta**2)
 
 
 # --- Landau sampling ---------------------------------------------------------------------------
@@ -145,8 +145,8 @@ def sample_landau_loss(rng, mean, mpv, xi, size=None):
 
     mode, fwhm, cuts, tmean = _landau_tables()
     mean, mpv, xi = np.broadcast_arrays(np.asarray(mean, float), np.asarray(mpv, float), np.asarray(xi, float))
-    scale = xi * fwhm / 4.018          # scipy's variable -> Landau's λ, whose FWHM is 4.018 ξ
-    target = mode + (mean - mpv) / np.maximum(scale, 1e-12)     # required truncated mean of λ
+    scale = xi * fwhm / 4.018  # scipy's variable -> Landau's λ, whose FWHM is 4.018 ξ
+    target = mode + (mean - mpv) / np.maximum(scale, 1e-12)  # required truncated mean of λ
     target = np.clip(target, tmean[0], tmean[-1])
     cut = np.interp(target, tmean, cuts)
     u = rng.uniform(size=mean.shape if size is None else size) * landau.cdf(cut)
@@ -159,8 +159,7 @@ def xray_mu(E_mev):
     """Linear attenuation coefficient of silicon (1/cm) at photon energy ``E_mev`` (XCOM, log–log)."""
     E = np.asarray(E_mev, float) * 1e3
     if np.any(E < C.XCOM_E_KEV[0]) or np.any(E > C.XCOM_E_KEV[-1]):
-        raise ValueError(f"photon energy {E} keV outside the XCOM table "
-                         f"{C.XCOM_E_KEV[0]}–{C.XCOM_E_KEV[-1]} keV")
+        raise ValueError(f"photon energy {E} keV outside the XCOM table {C.XCOM_E_KEV[0]}–{C.XCOM_E_KEV[-1]} keV")
     mu_rho = np.exp(np.interp(np.log(E), np.log(C.XCOM_E_KEV), np.log(C.XCOM_MU_RHO)))
     return mu_rho * C.SI_DENSITY
 
@@ -172,4 +171,4 @@ def xray_interaction_probability(E_mev, path_cm):
 def highland_theta0(beta, momentum_mev, path_cm, z=1):
     """Highland multiple-scattering angle (rad), PDG eq. 34.15, in silicon (X₀ = 9.37 cm)."""
     x = np.asarray(path_cm, float) / 9.37
-    return 13.6 / (np.asarray(beta) * momentum_mev) * abs(z) * np.sqrt(x) * (1 + 0.038 * np.log(x * z ** 2 / beta ** 2))
+    return 13.6 / (np.asarray(beta) * momentum_mev) * abs(z) * np.sqrt(x) * (1 + 0.038 * np.log(x * z**2 / beta**2))

@@ -33,18 +33,28 @@ import numpy as np
 
 from helpers.gaps import constants as C
 from helpers.gaps.geometry import Tracker
-from helpers.gaps.physics import (beta_from_kinetic, bohr_sigma, kinetic_from_beta, landau_mpv, landau_xi,
-                      range_table, sample_landau_loss, t_max, xray_interaction_probability)
+from helpers.gaps.physics import (
+    beta_from_kinetic,
+    bohr_sigma,
+    kinetic_from_beta,
+    landau_mpv,
+    landau_xi,
+    range_table,
+    sample_landau_loss,
+    t_max,
+    xray_interaction_probability,
+)
 
 SPECIES = {"antiproton": (C.M_PROTON, 0), "antideuteron": (C.M_DEUTERON, 1)}
 INCIDENCES = ("fixed", "random")
 KINDS = {"primary": 0, "pion": 1, "proton": 2, "xray": 3}
-GENERATOR_VERSION = 1   # bump when a change alters the events generated for a given seed
+GENERATOR_VERSION = 1  # bump when a change alters the events generated for a given seed
 
 
 # ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
+
 
 def _check(species, n_events, incidence, beta_range, noise, threshold):
     if species not in SPECIES:
@@ -70,6 +80,7 @@ def _check(species, n_events, incidence, beta_range, noise, threshold):
 # Energy loss in one piece of silicon
 # ---------------------------------------------------------------------------------------------
 
+
 def energy_loss(rng, T, path_cm, mass):
     """Sampled energy loss over ``path_cm`` of silicon for kinetic energies ``T`` (MeV).
 
@@ -91,8 +102,9 @@ def energy_loss(rng, T, path_cm, mass):
     if lan.size:
         mpv = landau_mpv(beta[lan], mass, Lg[lan])
         # one collision transfers at most T_max, which bounds the Landau tail
-        dE[lan] = np.minimum(sample_landau_loss(rng, mean[lan], mpv, landau_xi(beta[lan], Lg[lan])),
-                             mpv + t_max(beta[lan], mass))
+        dE[lan] = np.minimum(
+            sample_landau_loss(rng, mean[lan], mpv, landau_xi(beta[lan], Lg[lan])), mpv + t_max(beta[lan], mass)
+        )
     dE = np.where(Lg > 0, np.maximum(dE, 0.0), 0.0)
     stopped = stopped | ((dE >= T) & (Lg > 0))
     dE = np.where(stopped, T, dE)
@@ -104,14 +116,22 @@ def energy_loss(rng, T, path_cm, mass):
 # Transport
 # ---------------------------------------------------------------------------------------------
 
+
 class _Deposits:
     def __init__(self):
         self.parts = []
 
     def add(self, ev, cell, e, t, kind):
         if len(ev):
-            self.parts.append((np.asarray(ev, np.int64), np.asarray(cell, np.int64), np.asarray(e, float),
-                               np.asarray(t, float), np.full(len(ev), KINDS[kind], np.int8)))
+            self.parts.append(
+                (
+                    np.asarray(ev, np.int64),
+                    np.asarray(cell, np.int64),
+                    np.asarray(e, float),
+                    np.asarray(t, float),
+                    np.full(len(ev), KINDS[kind], np.int8),
+                )
+            )
 
     def arrays(self):
         if not self.parts:
@@ -122,12 +142,11 @@ class _Deposits:
 def isotropic(rng, n):
     cz = rng.uniform(-1, 1, n)
     phi = rng.uniform(0, 2 * np.pi, n)
-    s = np.sqrt(1 - cz ** 2)
+    s = np.sqrt(1 - cz**2)
     return np.stack([s * np.cos(phi), s * np.sin(phi), cz], axis=1)
 
 
-def transport(rng, tracker: Tracker, deps: _Deposits, ev, pos, d, T, mass, kind, t0,
-              start_layer, start_ij=None):
+def transport(rng, tracker: Tracker, deps: _Deposits, ev, pos, d, T, mass, kind, t0, start_layer, start_ij=None):
     """Track charged particles in straight lines through the layers, depositing energy.
 
     Particles start at ``pos`` (inside detector ``start_ij`` of ``start_layer`` if given, else
@@ -196,8 +215,7 @@ def transport(rng, tracker: Tracker, deps: _Deposits, ev, pos, d, T, mass, kind,
             t_stop = clock[h[st]] + s_stop[st] / (beta[st] * C.C_CM_PER_NS)
             record_stop(h[st], lay[st], i[st], j[st], stop, t_stop)
         alive[h[stopped]] = False
-    return {"stopped": stop_layer >= 0, "layer": stop_layer, "i": stop_i, "j": stop_j,
-            "pos": stop_pos, "time": stop_t}
+    return {"stopped": stop_layer >= 0, "layer": stop_layer, "i": stop_i, "j": stop_j, "pos": stop_pos, "time": stop_t}
 
 
 def emit_xrays(rng, tracker, deps, ev, pos, layer, i, j, t0, lines):
@@ -213,8 +231,13 @@ def emit_xrays(rng, tracker, deps, ev, pos, layer, i, j, t0, lines):
         p0 = pos[emit]
         s0 = tracker.exit_distance(p0, d, layer[emit], i[emit], j[emit])
         own = rng.uniform(size=emit.size) < xray_interaction_probability(energy, s0)
-        deps.add(ev[emit[own]], tracker.cell(layer[emit[own]], i[emit[own]], j[emit[own]]),
-                 np.full(own.sum(), energy), t0[emit[own]], "xray")
+        deps.add(
+            ev[emit[own]],
+            tracker.cell(layer[emit[own]], i[emit[own]], j[emit[own]]),
+            np.full(own.sum(), energy),
+            t0[emit[own]],
+            "xray",
+        )
         free = np.flatnonzero(~own)
         e_idx, d, p0, lay0 = emit[free], d[free], p0[free], layer[emit[free]]
         dz = d[:, 2]
@@ -234,8 +257,13 @@ def emit_xrays(rng, tracker, deps, ev, pos, layer, i, j, t0, lines):
             path = np.maximum(s_out - s_in, 0.0)
             absorbed = ~out & (path > 0) & (rng.uniform(size=k.size) < xray_interaction_probability(energy, path))
             a = k[absorbed]
-            deps.add(ev[e_idx[a]], tracker.cell(lay[a], ii[absorbed], jj[absorbed]), np.full(a.size, energy),
-                     t0[e_idx[a]] + s[absorbed] / C.C_CM_PER_NS, "xray")
+            deps.add(
+                ev[e_idx[a]],
+                tracker.cell(lay[a], ii[absorbed], jj[absorbed]),
+                np.full(a.size, energy),
+                t0[e_idx[a]] + s[absorbed] / C.C_CM_PER_NS,
+                "xray",
+            )
             alive[a] = False
     return n_emitted
 
@@ -244,9 +272,11 @@ def emit_xrays(rng, tracker, deps, ev, pos, layer, i, j, t0, lines):
 # Events
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Prongs:
     """Mean multiplicities of the annihilation products (Poisson-distributed)."""
+
     charged_pions: float
     protons: float
 
@@ -263,16 +293,28 @@ def _primaries(rng, n, mass, lo, hi, incidence, tracker):
         theta = np.zeros(n)
         phi = np.zeros(n)
     else:
-        theta = np.arccos(np.sqrt(rng.uniform(size=n)))      # isotropic flux through a plane
+        theta = np.arccos(np.sqrt(rng.uniform(size=n)))  # isotropic flux through a plane
         phi = rng.uniform(0, 2 * np.pi, n)
     d = np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), -np.cos(theta)], axis=1)
-    pos = np.stack([x0, y0, np.full(n, 1e-6)], axis=1)      # just above layer 0
+    pos = np.stack([x0, y0, np.full(n, 1e-6)], axis=1)  # just above layer 0
     return beta, theta, phi, pos, d
 
 
-def simulate(species, n_events, *, incidence="fixed", beta_range=(0.2, 0.5), seed=0,
-             tracker: Tracker | None = None, noise=C.NOISE_MEV, threshold=C.THRESHOLD_MEV,
-             prongs: Prongs | None = None, xrays=True, batch_size=20000, progress=False):
+def simulate(
+    species,
+    n_events,
+    *,
+    incidence="fixed",
+    beta_range=(0.2, 0.5),
+    seed=0,
+    tracker: Tracker | None = None,
+    noise=C.NOISE_MEV,
+    threshold=C.THRESHOLD_MEV,
+    prongs: Prongs | None = None,
+    xrays=True,
+    batch_size=20000,
+    progress=False,
+):
     """Generate ``n_events`` accepted (stopping) events of one species; returns a dict of arrays.
 
     Keys: per hit ``hit_event, hit_cell, hit_edep`` (MeV, after noise and threshold),
@@ -289,12 +331,30 @@ def simulate(species, n_events, *, incidence="fixed", beta_range=(0.2, 0.5), see
     mass, _ = SPECIES[species]
     rng = np.random.default_rng(seed)
     deps = _Deposits()
-    truth = {k: [] for k in ("beta", "theta", "phi", "entry_x", "entry_y", "stop_layer", "stop_i", "stop_j",
-                             "stop_x", "stop_y", "stop_z", "stop_time", "n_pions", "n_protons")}
+    truth = {
+        k: []
+        for k in (
+            "beta",
+            "theta",
+            "phi",
+            "entry_x",
+            "entry_y",
+            "stop_layer",
+            "stop_i",
+            "stop_j",
+            "stop_x",
+            "stop_y",
+            "stop_z",
+            "stop_time",
+            "n_pions",
+            "n_protons",
+        )
+    }
     n_done = n_generated = n_xrays = 0
     bar = None
     if progress:
         from tqdm.auto import tqdm
+
         bar = tqdm(total=n_events, desc=f"{species} ({incidence})", unit="ev")
     while n_done < n_events:
         need = n_events - n_done
@@ -307,7 +367,7 @@ def simulate(species, n_events, *, incidence="fixed", beta_range=(0.2, 0.5), see
         st = transport(rng, tracker, batch, np.arange(B), pos, d, T, mass, "primary", np.zeros(B), -1)
         keep = np.flatnonzero(st["stopped"])[:need]
         if keep.size < np.count_nonzero(st["stopped"]):
-            n_generated -= B - (keep[-1] + 1)      # primaries after the last one needed were not thrown
+            n_generated -= B - (keep[-1] + 1)  # primaries after the last one needed were not thrown
         remap = np.full(B, -1)
         remap[keep] = np.arange(keep.size) + n_done
         # primary deposits of accepted events only
@@ -322,18 +382,47 @@ def simulate(species, n_events, *, incidence="fixed", beta_range=(0.2, 0.5), see
         n_pi = rng.poisson(prongs.charged_pions, keep.size)
         n_p = rng.poisson(prongs.protons, keep.size)
         for count, kind_name, m, sampler in (
-            (n_pi, "pion", C.M_PION, lambda k: np.minimum(rng.gamma(2.0, C.PION_MEAN_KINETIC / 2, k), C.PION_MAX_KINETIC)),
+            (
+                n_pi,
+                "pion",
+                C.M_PION,
+                lambda k: np.minimum(rng.gamma(2.0, C.PION_MEAN_KINETIC / 2, k), C.PION_MAX_KINETIC),
+            ),
             (n_p, "proton", C.M_PROTON, lambda k: rng.exponential(C.PROTON_MEAN_KINETIC, k)),
         ):
             owner = np.repeat(np.arange(keep.size), count)
             if owner.size == 0:
                 continue
-            transport(rng, tracker, deps, gev[owner], sp[owner], isotropic(rng, owner.size), sampler(owner.size),
-                      m, kind_name, stime[owner], sl[owner], start_ij=(si[owner], sj[owner]))
-        for key, val in (("beta", beta[keep]), ("theta", theta[keep]), ("phi", phi[keep]),
-                         ("entry_x", pos[keep, 0]), ("entry_y", pos[keep, 1]), ("stop_layer", sl),
-                         ("stop_i", si), ("stop_j", sj), ("stop_x", sp[:, 0]), ("stop_y", sp[:, 1]),
-                         ("stop_z", sp[:, 2]), ("stop_time", stime), ("n_pions", n_pi), ("n_protons", n_p)):
+            transport(
+                rng,
+                tracker,
+                deps,
+                gev[owner],
+                sp[owner],
+                isotropic(rng, owner.size),
+                sampler(owner.size),
+                m,
+                kind_name,
+                stime[owner],
+                sl[owner],
+                start_ij=(si[owner], sj[owner]),
+            )
+        for key, val in (
+            ("beta", beta[keep]),
+            ("theta", theta[keep]),
+            ("phi", phi[keep]),
+            ("entry_x", pos[keep, 0]),
+            ("entry_y", pos[keep, 1]),
+            ("stop_layer", sl),
+            ("stop_i", si),
+            ("stop_j", sj),
+            ("stop_x", sp[:, 0]),
+            ("stop_y", sp[:, 1]),
+            ("stop_z", sp[:, 2]),
+            ("stop_time", stime),
+            ("n_pions", n_pi),
+            ("n_protons", n_p),
+        ):
             truth[key].append(val)
         n_done += keep.size
         if bar is not None:
@@ -356,8 +445,10 @@ def simulate(species, n_events, *, incidence="fixed", beta_range=(0.2, 0.5), see
         hit_cell=(uniq[seen] % tracker.n_cells).astype(np.int16),
         hit_edep=e_meas[seen].astype(np.float32),
         hit_time=t_first[seen].astype(np.float32),
-        dep_event=dep_event.astype(np.int32), dep_cell=dep_cell.astype(np.int16),
-        dep_edep=dep_edep.astype(np.float64), dep_kind=dep_kind,
+        dep_event=dep_event.astype(np.int32),
+        dep_cell=dep_cell.astype(np.int16),
+        dep_edep=dep_edep.astype(np.float64),
+        dep_kind=dep_kind,
         n_generated=np.array(n_generated),
         n_xrays_emitted=np.array(n_xrays),
     )
@@ -375,4 +466,3 @@ def to_grid(events: dict, what: str = "edep", tracker: Tracker | None = None) ->
     flat = events["hit_event"].astype(np.int64) * tracker.n_cells + events["hit_cell"]
     grid[flat] = events[f"hit_{what}"]
     return grid.reshape(n, tracker.n_layers, tracker.n_xy, tracker.n_xy)
-

@@ -43,6 +43,7 @@ def digits_split(n_train: int, n_val: int, n_test: int, *, seed: int):
         raise ValueError(f"n_train + n_val + n_test = {total} exceeds the {len(x)} digits available")
     x = (x / 16.0).astype("float32").reshape(-1, 8, 8, 1)
     rest_x, x_te, rest_y, y_te = train_test_split(x, y, test_size=n_test, stratify=y, random_state=seed)
-    x_tr, x_va, y_tr, y_va = train_test_split(rest_x, rest_y, train_size=n_train, test_size=n_val,
-                                              stratify=rest_y, random_state=seed + 1)
+    x_tr, x_va, y_tr, y_va = train_test_split(
+        rest_x, rest_y, train_size=n_train, test_size=n_val, stratify=rest_y, random_state=seed + 1
+    )
     return (x_tr, y_tr), (x_va, y_va), (x_te, y_te)

@@ -31,7 +31,7 @@ def split_at(model, layer_name: str):
     features = keras.Model(model.inputs[0], model.layers[k].output)
     head_in = keras.Input(model.layers[k].output.shape[1:], dtype=model.layers[k].output.dtype)
     h = head_in
-    for layer in model.layers[k + 1:]:
+    for layer in model.layers[k + 1 :]:
         h = layer(h)
     return features, keras.Model(head_in, h)
 
@@ -53,8 +53,8 @@ def gradcam(model, x, layer_name: str, class_sign: float = 1.0, input_shape=None
     (default: the model input's spatial shape)."""
     A, G = maps_and_gradients(model, x, layer_name, class_sign)
     spatial = tuple(range(1, A.ndim - 1))
-    alpha = G.mean(axis=spatial, keepdims=True)                # (n, 1, …, 1, channels)
-    cam = np.maximum((alpha * A).sum(axis=-1), 0.0)            # (n, *spatial)
+    alpha = G.mean(axis=spatial, keepdims=True)  # (n, 1, …, 1, channels)
+    cam = np.maximum((alpha * A).sum(axis=-1), 0.0)  # (n, *spatial)
     peak = cam.reshape(len(cam), -1).max(axis=1)
     cam = cam / np.where(peak > 0, peak, 1.0).reshape((-1,) + (1,) * (cam.ndim - 1))
     target = tuple(input_shape or model.input_shape[1:-1])

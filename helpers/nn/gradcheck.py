@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -15,8 +15,10 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     h = 1e-5 the relative error of a smooth function is ~1e-9–1e-10.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError(f"x must be a float64 NumPy array (float32 is too coarse for a gradient "
-                        f"check), got {getattr(x, 'dtype', type(x).__name__)}")
+        raise TypeError(
+            f"x must be a float64 NumPy array (float32 is too coarse for a gradient "
+            f"check), got {getattr(x, 'dtype', type(x).__name__)}"
+        )
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 
-def decision_regions(ax, predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
-                     *, title: str = "", lim: tuple[float, float] = (-0.5, 1.5), n: int = 301):
+def decision_regions(
+    ax,
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    title: str = "",
+    lim: tuple[float, float] = (-0.5, 1.5),
+    n: int = 301,
+):
     """Shade where ``predict`` outputs 0 (hatched, as thesis fig. 2.2) and 1; mark the points."""
     g = np.linspace(*lim, n)
     xx, yy = np.meshgrid(g, g)
@@ -19,8 +27,7 @@ def decision_regions(ax, predict: Callable[[np.ndarray], np.ndarray], X: np.ndar
     ax.contour(xx, yy, z, levels=[0.5], colors="k", linewidths=1)
     for label, marker, color in ((0, "o", "#D55E00"), (1, "s", "#0072B2")):
         m = y == label
-        ax.scatter(X[m, 0], X[m, 1], marker=marker, s=80, c=color, edgecolor="k",
-                   label=f"y = {label}", zorder=3)
+        ax.scatter(X[m, 0], X[m, 1], marker=marker, s=80, c=color, edgecolor="k", label=f"y = {label}", zorder=3)
     ax.set(xlim=lim, ylim=lim, xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
     ax.grid(False)
     return ax

@@ -17,8 +17,9 @@ its own seed, so a repeat's result depends on its seed alone.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,12 +65,12 @@ class Trainings:
     final: dict[str, np.ndarray]
     stopped_epoch: np.ndarray
     evaluations: list = field(default_factory=list)
-    test_pred: list[np.ndarray] = field(default_factory=list)   # per repeat: (epochs, n_test) classes
-    y_test: list[np.ndarray] = field(default_factory=list)      # per repeat: true labels
-    info: list[dict] = field(default_factory=list)              # per repeat: Split.info
+    test_pred: list[np.ndarray] = field(default_factory=list)  # per repeat: (epochs, n_test) classes
+    y_test: list[np.ndarray] = field(default_factory=list)  # per repeat: true labels
+    info: list[dict] = field(default_factory=list)  # per repeat: Split.info
     n_classes: int = 0
     seconds: float = 0.0
-    extra_prob: np.ndarray | None = None                         # set by callers that score extra images
+    extra_prob: np.ndarray | None = None  # set by callers that score extra images
 
     @property
     def epochs(self) -> int:
@@ -133,10 +134,12 @@ class Trainings:
         if not self.test_pred:
             raise ValueError("no per-epoch test predictions were recorded (record=False)")
         ep = np.broadcast_to(np.asarray(epochs), (len(self.y_test),))
-        cms = np.stack([confusion_matrix(y, p[e], self.n_classes)
-                        for y, p, e in zip(self.y_test, self.test_pred, ep)])
-        out = {"accuracy": np.trace(cms, axis1=1, axis2=2) / cms.sum(axis=(1, 2)),
-               "confusion": cms, "tpr": np.stack([true_positive_rates(c) for c in cms])}
+        cms = np.stack([confusion_matrix(y, p[e], self.n_classes) for y, p, e in zip(self.y_test, self.test_pred, ep)])
+        out = {
+            "accuracy": np.trace(cms, axis1=1, axis2=2) / cms.sum(axis=(1, 2)),
+            "confusion": cms,
+            "tpr": np.stack([true_positive_rates(c) for c in cms]),
+        }
         if self.n_classes == 2:
             out["tss"] = np.array([tss(c) for c in cms])
         return out
@@ -221,8 +224,9 @@ def repeat_fit(
     if fixed:
         x_tr, y_tr, x_va, y_va = data
         if len(x_tr) != len(y_tr) or len(x_va) != len(y_va):
-            raise ValueError(f"inputs and labels differ in length: train {len(x_tr)}/{len(y_tr)}, "
-                             f"validation {len(x_va)}/{len(y_va)}")
+            raise ValueError(
+                f"inputs and labels differ in length: train {len(x_tr)}/{len(y_tr)}, validation {len(x_va)}/{len(y_va)}"
+            )
         if record:
             raise ValueError("record=True needs a test split per repeat: give data as a function returning Split")
     histories: dict[str, list[np.ndarray]] = {}
@@ -250,8 +254,17 @@ def repeat_fit(
             cbs = cbs + [rec]
         elif split.x_val is not None:
             fit_kw = {"validation_data": (split.x_val, split.y_val), "validation_batch_size": val_batch_size}
-        hist = model.fit(split.x_train, split.y_train, epochs=epochs, batch_size=batch_size,
-                         callbacks=cbs, verbose=verbose, shuffle=True, class_weight=split.class_weight, **fit_kw)
+        hist = model.fit(
+            split.x_train,
+            split.y_train,
+            epochs=epochs,
+            batch_size=batch_size,
+            callbacks=cbs,
+            verbose=verbose,
+            shuffle=True,
+            class_weight=split.class_weight,
+            **fit_kw,
+        )
         logs = dict(hist.history)
         if rec is not None:
             logs["test_accuracy"] = rec.test

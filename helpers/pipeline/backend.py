@@ -75,4 +75,3 @@ def gradient_of_sum(fn, x):
 
         return np.asarray(jax.grad(lambda v: jnp.sum(fn(v)))(jnp.asarray(x)))
     raise NotImplementedError(f"gradients are implemented for the tensorflow and jax backends, not {backend!r}")
-

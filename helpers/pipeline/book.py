@@ -111,8 +111,7 @@ def _error_outputs(executed: Path) -> list[int]:
         cells = json.loads(executed.read_text()).get("cells", [])
     except (OSError, ValueError):
         return [-1]
-    return [i for i, c in enumerate(cells)
-            if any(o.get("output_type") == "error" for o in c.get("outputs", []) or [])]
+    return [i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []) or [])]
 
 
 def check_runs(profile: str, runs: Path | None = None) -> list[str]:
@@ -146,15 +145,18 @@ def check_runs(profile: str, runs: Path | None = None) -> list[str]:
             problems.append(f"{key}: status {entry.get('status')!r}{cell}{why}")
             continue
         if entry.get("code_hash") != code_hash(job.notebook):
-            problems.append(f"{key}: the notebook or helpers changed since it ran (ran at "
-                            f"{entry.get('describe') or entry.get('commit') or 'an unknown commit'}, "
-                            f"now {now['describe'] or now['commit'] or 'outside git'})")
+            problems.append(
+                f"{key}: the notebook or helpers changed since it ran (ran at "
+                f"{entry.get('describe') or entry.get('commit') or 'an unknown commit'}, "
+                f"now {now['describe'] or now['commit'] or 'outside git'})"
+            )
             continue
         ran = entry.get("parameters") or {}
         if ran != wanted:
             changed = sorted(k for k in set(wanted) | set(ran) if ran.get(k, "<default>") != wanted.get(k, "<default>"))
-            diffs = ", ".join(f"{k} ran {ran.get(k, '<default>')!r}, now {wanted.get(k, '<default>')!r}"
-                              for k in changed)
+            diffs = ", ".join(
+                f"{k} ran {ran.get(k, '<default>')!r}, now {wanted.get(k, '<default>')!r}" for k in changed
+            )
             problems.append(f"{key}: ran with other parameters than profile {profile!r} plans now ({diffs})")
             continue
         executed = folder / rel.relative_to("notebooks")
@@ -163,19 +165,21 @@ def check_runs(profile: str, runs: Path | None = None) -> list[str]:
             continue
         bad = _error_outputs(executed)
         if bad:
-            problems.append(f"{key}: executed notebook holds error output in cell(s) "
-                            f"{', '.join(map(str, bad))}")
+            problems.append(f"{key}: executed notebook holds error output in cell(s) {', '.join(map(str, bad))}")
             continue
         if entry.get("commit") != now["commit"]:
             notes.append(key)
     if problems:
-        raise RunError(f"refusing to build the book from {folder}: "
-                       f"{len(problems)} notebook(s) have no current, successful run (run "
-                       f"'python -m helpers.pipeline.run <notebook> --profile {profile}'):\n  "
-                       + "\n  ".join(problems))
+        raise RunError(
+            f"refusing to build the book from {folder}: "
+            f"{len(problems)} notebook(s) have no current, successful run (run "
+            f"'python -m helpers.pipeline.run <notebook> --profile {profile}'):\n  " + "\n  ".join(problems)
+        )
     if notes:
-        print(f"note: {len(notes)} notebook(s) ran at another commit than {now['describe']}, "
-              f"with identical notebook and helpers sources: {', '.join(notes)}")
+        print(
+            f"note: {len(notes)} notebook(s) ran at another commit than {now['describe']}, "
+            f"with identical notebook and helpers sources: {', '.join(notes)}"
+        )
     return [str(r) for r in rels]
 
 
@@ -206,8 +210,10 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
         _copy_for_book(executed, staging / rel)
         notebooks.append(str(rel))
     if missing:
-        raise RunError(f"the book needs executed notebooks that are missing (run "
-                       f"'python -m helpers.pipeline.run all --profile {profile}' first): {', '.join(missing)}")
+        raise RunError(
+            f"the book needs executed notebooks that are missing (run "
+            f"'python -m helpers.pipeline.run all --profile {profile}' first): {', '.join(missing)}"
+        )
     return notebooks
 
 
@@ -224,8 +230,17 @@ def build(profile: str = "book", out: Path | None = None, runs: Path | None = No
     if html.exists():
         shutil.rmtree(html)
     exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(staging), "--path-output", str(out),
-           "--all", "-W", "-n", "--keep-going"]
+    cmd = [
+        str(exe) if exe.exists() else "jupyter-book",
+        "build",
+        str(staging),
+        "--path-output",
+        str(out),
+        "--all",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0 or not (html / "index.html").is_file():
@@ -237,8 +252,11 @@ def build(profile: str = "book", out: Path | None = None, runs: Path | None = No
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.book", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline.book",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--profile", default="book")
     ap.add_argument("--out", default=None, help="folder that receives _build/html (default: repo)")
     args = ap.parse_args(argv)

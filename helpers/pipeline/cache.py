@@ -16,8 +16,9 @@ import os
 import tempfile
 import time
 import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ class CacheNotWritableError(PermissionError):
     """The cache folder cannot be created or written; the message names it."""
 
 
-STALE_TMP_S = 15 * 60   # a writer's temporary file older than this belongs to a killed process
+STALE_TMP_S = 15 * 60  # a writer's temporary file older than this belongs to a killed process
 
 
 def ensure_writable(folder: str | os.PathLike) -> Path:
@@ -46,8 +47,7 @@ def ensure_writable(folder: str | os.PathLike) -> Path:
         os.close(fd)
         os.unlink(probe)
     except OSError as err:
-        raise CacheNotWritableError(f"cache folder {folder} is not writable ({err.strerror or err}); "
-                                    f"{hint}") from None
+        raise CacheNotWritableError(f"cache folder {folder} is not writable ({err.strerror or err}); {hint}") from None
     return folder
 
 
@@ -62,7 +62,7 @@ def remove_stale_temporaries(folder: str | os.PathLike, max_age_s: float = STALE
             if tmp.is_file() and tmp.stat().st_mtime < cutoff:
                 tmp.unlink()
                 removed.append(tmp)
-        except FileNotFoundError:       # another writer removed or renamed it meanwhile
+        except FileNotFoundError:  # another writer removed or renamed it meanwhile
             pass
     return removed
 
@@ -80,7 +80,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             os.fsync(fh.fileno())
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)       # mkstemp makes 0600; give the usual permissions
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -130,9 +130,13 @@ def write_h5_arrays(path: str | os.PathLike, arrays: Mapping[str, np.ndarray], a
                 f.attrs[k] = v
             for k, v in arrays.items():
                 big = v.ndim >= 2 and v.nbytes > (1 << 20)
-                f.create_dataset(k, data=v, compression="gzip" if big else None,
-                                 compression_opts=1 if big else None,
-                                 chunks=(1,) + v.shape[1:] if big else None)
+                f.create_dataset(
+                    k,
+                    data=v,
+                    compression="gzip" if big else None,
+                    compression_opts=1 if big else None,
+                    chunks=(1,) + v.shape[1:] if big else None,
+                )
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         umask = os.umask(0)
@@ -159,8 +163,11 @@ def _load_verified(npz: Path, meta: Path) -> dict[str, np.ndarray] | None:
                 return {k: f[k] for k in f.files}
     except Exception:  # unreadable JSON or npz: treat as damaged
         ok = False
-    warnings.warn(f"cache file {npz} is damaged (checksum mismatch or unreadable); regenerating",
-                  CacheCorruptedWarning, stacklevel=3)
+    warnings.warn(
+        f"cache file {npz} is damaged (checksum mismatch or unreadable); regenerating",
+        CacheCorruptedWarning,
+        stacklevel=3,
+    )
     return None
 
 
@@ -189,7 +196,7 @@ def cached_arrays(
     hit = _load_verified(npz, meta)
     if hit is not None:
         return hit
-    ensure_writable(folder)     # before build(), which may take hours
+    ensure_writable(folder)  # before build(), which may take hours
     arrays = dict(build())
     for k, v in arrays.items():
         if not isinstance(v, np.ndarray):
@@ -207,7 +214,6 @@ def cached_arrays(
         data = buf.getvalue()
         atomic_write_bytes(npz, data)
         digest = hashlib.sha256(data).hexdigest()
-    info = {"name": name, "version": version, "params": params,
-            "sha256": digest, "arrays": sorted(arrays)}
+    info = {"name": name, "version": version, "params": params, "sha256": digest, "arrays": sorted(arrays)}
     atomic_write_bytes(meta, json.dumps(info, indent=2, sort_keys=True).encode())
     return arrays

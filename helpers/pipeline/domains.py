@@ -36,8 +36,7 @@ class DomainSyntaxError(ValueError):
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_OPS = {">=": lambda v, b: v >= b, ">": lambda v, b: v > b,
-        "<=": lambda v, b: v <= b, "<": lambda v, b: v < b}
+_OPS = {">=": lambda v, b: v >= b, ">": lambda v, b: v > b, "<=": lambda v, b: v <= b, "<": lambda v, b: v < b}
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,10 @@ class Domain:
     """A parsed domain; :meth:`problem` says why a value lies outside it (``None`` if inside)."""
 
     text: str
-    type: str                                     # int, float, str, bool or list
-    bounds: tuple[tuple[str, float], ...] = ()    # ((op, bound), ...), all must hold
+    type: str  # int, float, str, bool or list
+    bounds: tuple[tuple[str, float], ...] = ()  # ((op, bound), ...), all must hold
     choices: tuple[Any, ...] | None = None
-    element: "Domain | None" = None               # for lists
+    element: Domain | None = None  # for lists
 
     def __str__(self) -> str:
         return self.text
@@ -111,20 +110,20 @@ def parse_domain(text: str) -> Domain:
         try:
             choices = ast.literal_eval("[" + m.group(2) + "]")
         except (ValueError, SyntaxError):
-            raise DomainSyntaxError(f"domain '{full}': the choices after 'one of' must be literals "
-                                    f"separated by commas, e.g. one of \"a\", \"b\"") from None
+            raise DomainSyntaxError(
+                f"domain '{full}': the choices after 'one of' must be literals "
+                f'separated by commas, e.g. one of "a", "b"'
+            ) from None
         if not choices:
             raise DomainSyntaxError(f"domain '{full}': 'one of' needs at least one choice")
         kinds = {type(c).__name__ for c in choices}
         kind = m.group(1) or (kinds.pop() if len(kinds) == 1 else None)
         if kind not in _TYPES or any(Domain("", kind).problem(c) for c in choices):
-            raise DomainSyntaxError(f"domain '{full}': the choices must all be of one type "
-                                    f"(int, float, str or bool)")
+            raise DomainSyntaxError(f"domain '{full}': the choices must all be of one type (int, float, str or bool)")
         return Domain(text=text, type=kind, choices=tuple(choices))
     m = re.fullmatch(r"(int|float|str|bool)(?: (.+))?", text)
     if not m:
-        raise DomainSyntaxError(f"domain '{full}' does not start with int, float, str, bool, "
-                                f"'one of' or 'list of'")
+        raise DomainSyntaxError(f"domain '{full}' does not start with int, float, str, bool, 'one of' or 'list of'")
     kind, cond = m.groups()
     if cond is None:
         return Domain(text=text, type=kind)
@@ -133,13 +132,16 @@ def parse_domain(text: str) -> Domain:
     m = re.fullmatch(rf"in ?([\[(]) ?({_NUMBER}) ?, ?({_NUMBER}) ?([\])])", cond)
     if m:
         lo_br, lo, hi, hi_br = m.groups()
-        bounds = ((">=" if lo_br == "[" else ">", _number(lo, full)),
-                  ("<=" if hi_br == "]" else "<", _number(hi, full)))
+        bounds = (
+            (">=" if lo_br == "[" else ">", _number(lo, full)),
+            ("<=" if hi_br == "]" else "<", _number(hi, full)),
+        )
     else:
         m = re.fullmatch(rf"(>=|>|<=|<) ?({_NUMBER})(?: and (>=|>|<=|<) ?({_NUMBER}))?", cond)
         if not m:
-            raise DomainSyntaxError(f"domain '{full}': '{cond}' is not a condition such as '>= 1', "
-                                    f"'> 0 and <= 1' or 'in [0, 1)'")
+            raise DomainSyntaxError(
+                f"domain '{full}': '{cond}' is not a condition such as '>= 1', '> 0 and <= 1' or 'in [0, 1)'"
+            )
         op1, b1, op2, b2 = m.groups()
         bounds = ((op1, _number(b1, full)),) + (((op2, _number(b2, full)),) if op2 else ())
     return Domain(text=text, type=kind, bounds=bounds)
@@ -158,5 +160,5 @@ def split_comment(comment: str) -> tuple[str, str]:
         elif ch in "\"'":
             quote = ch
         elif ch == ";":
-            return body[:i].strip(), body[i + 1:].strip()
+            return body[:i].strip(), body[i + 1 :].strip()
     return body, ""

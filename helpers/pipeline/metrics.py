@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -35,8 +36,10 @@ def to_jsonable(value: Any, *, where: str = "metrics") -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value):
-            raise ValueError(f"{where or 'value'} is {float(value)!r}: NaN and infinities cannot be "
-                             f"stored in JSON (they usually mean a bug upstream)")
+            raise ValueError(
+                f"{where or 'value'} is {float(value)!r}: NaN and infinities cannot be "
+                f"stored in JSON (they usually mean a bug upstream)"
+            )
         return float(value)
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist(), where=where)
@@ -84,7 +87,9 @@ def collect_run_metrics(folder: str | os.PathLike) -> dict[str, dict]:
         m = read_metrics(p)
         name = m["notebook"]
         if name in found:
-            raise ValueError(f"two metrics files for notebook {name!r} under {folder}: "
-                             f"{found[name]} and {p}; a run folder must hold one per notebook")
+            raise ValueError(
+                f"two metrics files for notebook {name!r} under {folder}: "
+                f"{found[name]} and {p}; a run folder must hold one per notebook"
+            )
         found[name], out[name] = p, m
     return out

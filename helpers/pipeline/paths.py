@@ -21,6 +21,7 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise PermissionError(f"cache folder {path} cannot be created ({err.strerror or err}); "
-                              f"set PHYSML_CACHE to a writable folder") from None
+        raise PermissionError(
+            f"cache folder {path} cannot be created ({err.strerror or err}); set PHYSML_CACHE to a writable folder"
+        ) from None
     return path

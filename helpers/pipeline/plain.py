@@ -55,5 +55,5 @@ def main(argv=None) -> None:
     run(argv[0], argv[1], json.loads(argv[2]) if len(argv) == 3 else {})
 
 
-if __name__ == "__main__":        # guard: worker processes started with "spawn" re-import this file
+if __name__ == "__main__":  # guard: worker processes started with "spawn" re-import this file
     main()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +61,10 @@ def cited_keys(book_dir: Path | None = None) -> dict[str, set[str]]:
 def reference_values(reference: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The ``{notebook: {key: value}}`` part of a reference file."""
     if "values" not in reference:
-        raise ValueError("a regression reference holds 'values' (and 'versions'); re-record it with "
-                         "'python -m helpers.pipeline.regression record runs/smoke tests/reference/smoke.json'")
+        raise ValueError(
+            "a regression reference holds 'values' (and 'versions'); re-record it with "
+            "'python -m helpers.pipeline.regression record runs/smoke tests/reference/smoke.json'"
+        )
     return reference["values"]
 
 
@@ -101,8 +102,9 @@ def tolerance_for(key: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
     raise KeyError(f"no tolerance rule matches {key!r}")
 
 
-def compare(current: dict[str, dict[str, Any]], reference: dict[str, dict[str, Any]],
-            rules: list[dict[str, Any]]) -> list[str]:
+def compare(
+    current: dict[str, dict[str, Any]], reference: dict[str, dict[str, Any]], rules: list[dict[str, Any]]
+) -> list[str]:
     """Human-readable failures; empty when every reference value is matched within tolerance."""
     failures = []
     for nb, ref in reference.items():
@@ -129,14 +131,19 @@ def compare(current: dict[str, dict[str, Any]], reference: dict[str, dict[str, A
                 continue
             tol = rule.get("abs", 0.0) + rule.get("rel", 0.0) * abs(want)
             if abs(got - want) > tol:
-                failures.append(f"{full}: {got!r} differs from reference {want!r} by "
-                                f"{abs(got - want):.3g} > tolerance {tol:.3g} (rule {rule['pattern']!r})")
+                failures.append(
+                    f"{full}: {got!r} differs from reference {want!r} by "
+                    f"{abs(got - want):.3g} > tolerance {tol:.3g} (rule {rule['pattern']!r})"
+                )
     return failures
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.regression", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline.regression",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("action", choices=["record", "compare"])
     ap.add_argument("runs", help="a profile's run folder, e.g. runs/smoke")
     ap.add_argument("reference", help="the reference JSON, e.g. tests/reference/smoke.json")
@@ -146,8 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "record":
         ref = record(Path(args.runs))
         write_json(ref_path, ref)
-        print(f"recorded {sum(map(len, ref['values'].values()))} cited values of {len(ref['values'])} "
-              f"notebooks in {ref_path}")
+        print(
+            f"recorded {sum(map(len, ref['values'].values()))} cited values of {len(ref['values'])} "
+            f"notebooks in {ref_path}"
+        )
         return 0
     current = collect(Path(args.runs))
     rules = load_tolerances(Path(args.tolerances) if args.tolerances else ref_path.with_name("tolerances.yml"))

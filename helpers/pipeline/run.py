@@ -41,7 +41,7 @@ import sys
 import time
 import tokenize
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,8 @@ from helpers.pipeline.paths import repo_root
 
 PROFILES = ("smoke", "book", "paper")
 REQUIRED_PARAMETERS = ("SEED", "METRICS_PATH")
-DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}   # per-cell seconds; None: no limit
-RUNNER_PARAMETERS = ("METRICS_PATH",)       # set by the runner: no domain needed
+DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}  # per-cell seconds; None: no limit
+RUNNER_PARAMETERS = ("METRICS_PATH",)  # set by the runner: no domain needed
 
 
 class RunError(ValueError):
@@ -73,6 +73,7 @@ class Job:
 # ---------------------------------------------------------------------------------------------
 # Reading notebooks and profiles
 # ---------------------------------------------------------------------------------------------
+
 
 def notebooks_root() -> Path:
     return repo_root() / "notebooks"
@@ -128,8 +129,7 @@ def read_declarations(notebook: Path) -> dict[str, Declared]:
         raise RunError(f"notebook {notebook} is not valid JSON: {err}") from None
     cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
-        raise RunError(f"notebook {notebook} must have exactly one cell tagged 'parameters', "
-                       f"found {len(cells)}")
+        raise RunError(f"notebook {notebook} must have exactly one cell tagged 'parameters', found {len(cells)}")
     source = cells[0]["source"]
     source = "".join(source) if isinstance(source, list) else source
     try:
@@ -139,26 +139,31 @@ def read_declarations(notebook: Path) -> dict[str, Declared]:
     comments = _line_comments(source)
     params: dict[str, Declared] = {}
     for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             raise RunError(f"{notebook}: parameters cell line {node.lineno} is not 'NAME = literal'")
         name = node.targets[0].id
         if name in params:
-            raise RunError(f"{notebook}: parameter {name} is assigned twice in the parameters cell "
-                           f"(line {node.lineno}); keep one")
+            raise RunError(
+                f"{notebook}: parameter {name} is assigned twice in the parameters cell (line {node.lineno}); keep one"
+            )
         try:
             default = ast.literal_eval(node.value)
         except ValueError:
-            raise RunError(f"{notebook}: parameter {name} (line {node.lineno}) is not a literal; "
-                           f"the parameters cell holds only literals") from None
-        comment = next((comments[i] for i in range(node.lineno, (node.end_lineno or node.lineno) + 1)
-                        if i in comments), None)
+            raise RunError(
+                f"{notebook}: parameter {name} (line {node.lineno}) is not a literal; "
+                f"the parameters cell holds only literals"
+            ) from None
+        comment = next(
+            (comments[i] for i in range(node.lineno, (node.end_lineno or node.lineno) + 1) if i in comments), None
+        )
         domain = None
         if comment is None:
             if name not in RUNNER_PARAMETERS:
-                raise RunError(f"{notebook}: parameter {name} (line {node.lineno}) declares no domain; "
-                               f"end the line with a comment such as '# int >= 1' or "
-                               f"'# float in (0, 1); what it is' (grammar: book/running.md)")
+                raise RunError(
+                    f"{notebook}: parameter {name} (line {node.lineno}) declares no domain; "
+                    f"end the line with a comment such as '# int >= 1' or "
+                    f"'# float in (0, 1); what it is' (grammar: book/running.md)"
+                )
         else:
             text, _ = split_comment(comment)
             try:
@@ -167,23 +172,37 @@ def read_declarations(notebook: Path) -> dict[str, Declared]:
                 if name in RUNNER_PARAMETERS:
                     domain = None
                 else:
-                    raise RunError(f"{notebook}: parameter {name} (line {node.lineno}): the comment must "
-                                   f"start with the parameter's domain, then '; ' and any text: {err}") from None
+                    raise RunError(
+                        f"{notebook}: parameter {name} (line {node.lineno}): the comment must "
+                        f"start with the parameter's domain, then '; ' and any text: {err}"
+                    ) from None
             if domain is not None:
                 why = domain.problem(default)
-                floats = [default] if domain.type == "float" else (
-                    list(default) if domain.type == "list" and domain.element.type == "float"
-                    and isinstance(default, (list, tuple)) else [])
+                floats = (
+                    [default]
+                    if domain.type == "float"
+                    else (
+                        list(default)
+                        if domain.type == "list"
+                        and domain.element.type == "float"
+                        and isinstance(default, (list, tuple))
+                        else []
+                    )
+                )
                 if why is None and any(isinstance(x, int) for x in floats):
                     why = "a float domain needs float literals (write 1.0, not 1), or overrides would be cast to int"
                 if why is not None:
-                    raise RunError(f"{notebook}: parameter {name} = {default!r} (line {node.lineno}) is "
-                                   f"outside its own domain '{domain}': {why}")
+                    raise RunError(
+                        f"{notebook}: parameter {name} = {default!r} (line {node.lineno}) is "
+                        f"outside its own domain '{domain}': {why}"
+                    )
         params[name] = Declared(name, default, domain, node.lineno)
     missing = [p for p in REQUIRED_PARAMETERS if p not in params]
     if missing:
-        raise RunError(f"{notebook}: parameters cell lacks {', '.join(missing)} "
-                       f"(every notebook declares {', '.join(REQUIRED_PARAMETERS)})")
+        raise RunError(
+            f"{notebook}: parameters cell lacks {', '.join(missing)} "
+            f"(every notebook declares {', '.join(REQUIRED_PARAMETERS)})"
+        )
     return params
 
 
@@ -199,8 +218,9 @@ def check_domain(declared: Declared, value: Any, where: str) -> None:
         return
     why = declared.domain.problem(value)
     if why is not None:
-        raise RunError(f"{where}: parameter {declared.name} = {value!r} is outside its domain "
-                       f"'{declared.domain}': {why}")
+        raise RunError(
+            f"{where}: parameter {declared.name} = {value!r} is outside its domain '{declared.domain}': {why}"
+        )
 
 
 def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
@@ -210,6 +230,7 @@ def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
     path = chapter / "profiles.yml"
     if not path.is_file():
         return {}
+
     class UniqueKeyLoader(yaml.SafeLoader):
         """PyYAML keeps the last of two equal keys without a word; here they are an error."""
 
@@ -218,8 +239,10 @@ def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)
             if key in seen:
-                raise RunError(f"{path} line {key_node.start_mark.line + 1}: key {key!r} appears twice "
-                               f"in the same section; keep one")
+                raise RunError(
+                    f"{path} line {key_node.start_mark.line + 1}: key {key!r} appears twice "
+                    f"in the same section; keep one"
+                )
             seen.add(key)
         return loader.construct_mapping(node, deep=deep)
 
@@ -232,15 +255,19 @@ def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
         raise RunError(f"{path} must map profile names to notebooks, got {type(data).__name__}")
     for profile, per_nb in data.items():
         if profile not in PROFILES or profile == "book":
-            raise RunError(f"{path}: unknown profile {profile!r}; overrides are for "
-                           f"'smoke' and 'paper' ('book' is the notebooks' own defaults)")
+            raise RunError(
+                f"{path}: unknown profile {profile!r}; overrides are for "
+                f"'smoke' and 'paper' ('book' is the notebooks' own defaults)"
+            )
         if not isinstance(per_nb, dict):
             raise RunError(f"{path}: profile {profile!r} must map notebook names to parameters")
         stems = {p.stem for p in chapter_notebooks(chapter)}
         for stem, params in per_nb.items():
             if stem not in stems:
-                raise RunError(f"{path}: profile {profile!r} names notebook {stem!r}, which is not "
-                               f"in {chapter.name} (have: {', '.join(sorted(stems))})")
+                raise RunError(
+                    f"{path}: profile {profile!r} names notebook {stem!r}, which is not "
+                    f"in {chapter.name} (have: {', '.join(sorted(stems))})"
+                )
             if not isinstance(params, dict):
                 raise RunError(f"{path}: {profile}.{stem} must map parameter names to values")
     return data
@@ -249,6 +276,7 @@ def read_profiles(chapter: Path) -> dict[str, dict[str, dict[str, Any]]]:
 # ---------------------------------------------------------------------------------------------
 # Types
 # ---------------------------------------------------------------------------------------------
+
 
 def parse_value(raw: str) -> Any:
     """A command-line value: a Python literal if it parses as one, else the raw string."""
@@ -267,9 +295,12 @@ def _type_name(v: Any) -> str:
 
 def coerce(name: str, value: Any, default: Any, where: str) -> Any:
     """``value`` converted to the type of ``default``, or a ``RunError`` naming both."""
+
     def bad() -> RunError:
-        return RunError(f"{where}: parameter {name} = {value!r} ({_type_name(value)}) does not match "
-                        f"the declared default {default!r} ({_type_name(default)})")
+        return RunError(
+            f"{where}: parameter {name} = {value!r} ({_type_name(value)}) does not match "
+            f"the declared default {default!r} ({_type_name(default)})"
+        )
 
     if default is None:
         return value
@@ -312,6 +343,7 @@ def coerce(name: str, value: Any, default: Any, where: str) -> Any:
 # Planning: everything is checked here, before any kernel starts
 # ---------------------------------------------------------------------------------------------
 
+
 def resolve_targets(targets: list[str]) -> list[Path]:
     """Notebook paths for targets: ``all``, a chapter folder or number, or notebook paths."""
     if not targets:
@@ -351,8 +383,9 @@ def resolve_targets(targets: list[str]) -> list[Path]:
     return uniq
 
 
-def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = None,
-         out_root: Path | None = None) -> list[Job]:
+def plan(
+    targets: list[str], profile: str, overrides: dict[str, Any] | None = None, out_root: Path | None = None
+) -> list[Job]:
     """Validate everything and return the jobs; raises ``RunError`` naming the first problem."""
     if profile not in PROFILES:
         raise RunError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -365,7 +398,7 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
     used: set[str] = set()
     for nb in notebooks:
         chapter = nb.parent
-        declared = read_declarations(nb)          # defaults checked against their domains here
+        declared = read_declarations(nb)  # defaults checked against their domains here
         where = str(nb.relative_to(repo_root())) if nb.is_relative_to(repo_root()) else str(nb)
         params: dict[str, Any] = {}
         prof: dict[str, Any] = {}
@@ -374,20 +407,25 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
             # silently run the book's defaults under the other profile's name ({} = book defaults)
             profiles = read_profiles(chapter)
             if profile not in profiles:
-                raise RunError(f"{chapter / 'profiles.yml'} has no {profile!r} section; add one with an entry "
-                               f"per notebook ({{}} keeps the book's defaults)")
+                raise RunError(
+                    f"{chapter / 'profiles.yml'} has no {profile!r} section; add one with an entry "
+                    f"per notebook ({{}} keeps the book's defaults)"
+                )
             if nb.stem not in profiles[profile]:
-                raise RunError(f"{chapter / 'profiles.yml'}: profile {profile!r} has no entry for {nb.stem}; "
-                               f"add '{nb.stem}: {{...}}' ({{}} keeps the book's defaults)")
+                raise RunError(
+                    f"{chapter / 'profiles.yml'}: profile {profile!r} has no entry for {nb.stem}; "
+                    f"add '{nb.stem}: {{...}}' ({{}} keeps the book's defaults)"
+                )
             prof = profiles[profile][nb.stem] or {}
         for name, value in prof.items():
             if name not in declared:
-                raise RunError(f"{chapter / 'profiles.yml'}: profile {profile!r} sets {name} for "
-                               f"{nb.stem}, which does not declare it (declared: "
-                               f"{', '.join(sorted(declared))})")
+                raise RunError(
+                    f"{chapter / 'profiles.yml'}: profile {profile!r} sets {name} for "
+                    f"{nb.stem}, which does not declare it (declared: "
+                    f"{', '.join(sorted(declared))})"
+                )
             params[name] = coerce(name, value, declared[name].default, f"{where} [{profile}]")
-            check_domain(declared[name], params[name],
-                         f"{chapter / 'profiles.yml'} [{profile}] {nb.stem}")
+            check_domain(declared[name], params[name], f"{chapter / 'profiles.yml'} [{profile}] {nb.stem}")
         for name, value in overrides.items():
             if name in declared:
                 params[name] = coerce(name, value, declared[name].default, where)
@@ -399,14 +437,17 @@ def plan(targets: list[str], profile: str, overrides: dict[str, Any] | None = No
     unused = sorted(set(overrides) - used)
     if unused:
         names = ", ".join(j.stem for j in jobs)
-        raise RunError(f"parameter {', '.join(unused)} is not declared by any selected notebook "
-                       f"({names}); check the spelling in the notebook's parameters cell")
+        raise RunError(
+            f"parameter {', '.join(unused)} is not declared by any selected notebook "
+            f"({names}); check the spelling in the notebook's parameters cell"
+        )
     return jobs
 
 
 # ---------------------------------------------------------------------------------------------
 # Execution
 # ---------------------------------------------------------------------------------------------
+
 
 def code_root() -> Path:
     """The folder holding the ``helpers`` package this runner was imported from."""
@@ -448,8 +489,11 @@ def git_state() -> dict[str, Any]:
     ``describe`` (``git describe --always --dirty``)."""
     commit = _git("rev-parse", "HEAD")
     status = _git("status", "--porcelain", "--untracked-files=no") if commit else None
-    return {"commit": commit, "dirty": bool(status) if commit else None,
-            "describe": _git("describe", "--always", "--dirty") if commit else None}
+    return {
+        "commit": commit,
+        "dirty": bool(status) if commit else None,
+        "describe": _git("describe", "--always", "--dirty") if commit else None,
+    }
 
 
 def environment_hash() -> str:
@@ -480,7 +524,7 @@ def code_hash(notebook: Path) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -513,8 +557,11 @@ def _stuck_cell(output: Path) -> tuple[int | None, int | None]:
         nb = json.loads(output.read_text())
     except (OSError, ValueError):
         return None, None
-    started = [(i, c.get("execution_count")) for i, c in enumerate(nb.get("cells", []))
-               if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    started = [
+        (i, c.get("execution_count"))
+        for i, c in enumerate(nb.get("cells", []))
+        if c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
     return started[-1] if started else (None, None)
 
 
@@ -533,8 +580,7 @@ def _describe(key: str, entry: dict[str, Any]) -> str:
     err = entry.get("error") or {}
     where = ""
     if err.get("cell") is not None:
-        where = f" at cell {err['cell']}" + (f" (In [{err['execution_count']}])"
-                                             if err.get("execution_count") else "")
+        where = f" at cell {err['cell']}" + (f" (In [{err['execution_count']}])" if err.get("execution_count") else "")
     what = f": {err.get('ename', '')}: {err.get('evalue', '')}".rstrip(": ") if err else ""
     return f"{key}: {entry['status']}{where}{what}"
 
@@ -543,12 +589,14 @@ def _describe(key: str, entry: dict[str, Any]) -> str:
 # Execution
 # ---------------------------------------------------------------------------------------------
 
+
 def _quiet_unknown_parameters(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("Passed unknown parameter")
 
 
-def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
-            keep_going: bool = False) -> list[dict[str, Any]]:
+def execute(
+    jobs: list[Job], *, profile: str, timeout: int | None = None, keep_going: bool = False
+) -> list[dict[str, Any]]:
     """Execute the planned jobs in order and record each in ``runs/<profile>/manifest.json``.
 
     Before a notebook runs, its previous executed copy and metrics are deleted, so nothing stale
@@ -568,8 +616,12 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
     logging.getLogger("papermill.translators").setLevel(logging.ERROR)
     if _quiet_unknown_parameters not in logging.getLogger("papermill").filters:
         logging.getLogger("papermill").addFilter(_quiet_unknown_parameters)
-    common = {**git_state(), "environment_hash": environment_hash(),
-              "python": sys.version.split()[0], "timeout_s": timeout}
+    common = {
+        **git_state(),
+        "environment_hash": environment_hash(),
+        "python": sys.version.split()[0],
+        "timeout_s": timeout,
+    }
     rows = []
     for job in jobs:
         assert job.output is not None
@@ -582,49 +634,77 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
                 stale.unlink()  # a stale file must never pass for this run's results
         shown = {k: v for k, v in job.parameters.items() if k != "METRICS_PATH"}
         entry: dict[str, Any] = {
-            "status": "running", "parameters": shown,
-            "output": str(job.output.relative_to(folder)), **common,
-            "code_hash": code_hash(job.notebook), "started": _now(), "ended": None}
+            "status": "running",
+            "parameters": shown,
+            "output": str(job.output.relative_to(folder)),
+            **common,
+            "code_hash": code_hash(job.notebook),
+            "started": _now(),
+            "ended": None,
+        }
         _record(folder, profile, key, entry)
         print(f"[{profile}] {key} {shown}", flush=True)
         t0 = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(job.notebook), str(job.output), parameters=job.parameters,
-                cwd=str(job.notebook.parent), kernel_name="python3", progress_bar=False,
+                str(job.notebook),
+                str(job.output),
+                parameters=job.parameters,
+                cwd=str(job.notebook.parent),
+                kernel_name="python3",
+                progress_bar=False,
                 # saved after every cell, so that a timeout or Ctrl-C keeps the outputs so far
-                request_save_on_cell_execute=True, execution_timeout=timeout,
+                request_save_on_cell_execute=True,
+                execution_timeout=timeout,
             )
         except PapermillExecutionError as err:
             entry["status"] = "failed"
-            entry["error"] = {"cell": err.cell_index, "execution_count": err.exec_count,
-                              "ename": err.ename, "evalue": err.evalue}
+            entry["error"] = {
+                "cell": err.cell_index,
+                "execution_count": err.exec_count,
+                "ename": err.ename,
+                "evalue": err.evalue,
+            }
         except CellTimeoutError as err:
             cell, count = _stuck_cell(job.output)
             entry["status"] = "timed_out"
-            entry["error"] = {"cell": cell, "execution_count": count, "ename": "CellTimeoutError",
-                              "evalue": f"a cell ran longer than the {timeout} s per-cell timeout "
-                                        f"({str(err).splitlines()[0] if str(err) else ''})".replace(" ()", "")}
+            entry["error"] = {
+                "cell": cell,
+                "execution_count": count,
+                "ename": "CellTimeoutError",
+                "evalue": f"a cell ran longer than the {timeout} s per-cell timeout "
+                f"({str(err).splitlines()[0] if str(err) else ''})".replace(" ()", ""),
+            }
         except KeyboardInterrupt:
             cell, count = _stuck_cell(job.output)
-            entry.update(status="interrupted", ended=_now(), wall_s=round(time.perf_counter() - t0, 2),
-                         error={"cell": cell, "execution_count": count, "ename": "KeyboardInterrupt",
-                                "evalue": "interrupted (Ctrl-C)"})
+            entry.update(
+                status="interrupted",
+                ended=_now(),
+                wall_s=round(time.perf_counter() - t0, 2),
+                error={
+                    "cell": cell,
+                    "execution_count": count,
+                    "ename": "KeyboardInterrupt",
+                    "evalue": "interrupted (Ctrl-C)",
+                },
+            )
             _record(folder, profile, key, entry)
             _mark_notebook(job.output, entry)
             print(f"    {_describe(key, entry)}", file=sys.stderr, flush=True)
             raise
         except Exception as err:  # a dead kernel, an unreadable notebook...
             entry["status"] = "failed"
-            entry["error"] = {"cell": _stuck_cell(job.output)[0], "ename": type(err).__name__,
-                              "evalue": str(err)}
+            entry["error"] = {"cell": _stuck_cell(job.output)[0], "ename": type(err).__name__, "evalue": str(err)}
         else:
             try:
                 metrics = read_metrics(metrics_path)
             except (FileNotFoundError, ValueError) as err:
                 entry["status"] = "failed"
-                entry["error"] = {"cell": None, "ename": type(err).__name__,
-                                  "evalue": f"the notebook ran but its metrics are unusable: {err}"}
+                entry["error"] = {
+                    "cell": None,
+                    "ename": type(err).__name__,
+                    "evalue": f"the notebook ran but its metrics are unusable: {err}",
+                }
             else:
                 entry["status"] = "ok"
                 entry["notebook_wall_s"] = metrics["wall_time_s"]
@@ -633,12 +713,10 @@ def execute(jobs: list[Job], *, profile: str, timeout: int | None = None,
         _record(folder, profile, key, entry)
         rows.append({"notebook": key, **entry})
         if entry["status"] == "ok":
-            print(f"    done in {wall:.1f} s (notebook's own timer {entry['notebook_wall_s']:.1f} s)",
-                  flush=True)
+            print(f"    done in {wall:.1f} s (notebook's own timer {entry['notebook_wall_s']:.1f} s)", flush=True)
         else:
             _mark_notebook(job.output, entry)
-            print(f"    {_describe(key, entry)}; partial notebook kept at {job.output}",
-                  file=sys.stderr, flush=True)
+            print(f"    {_describe(key, entry)}; partial notebook kept at {job.output}", file=sys.stderr, flush=True)
             if not keep_going:
                 break
     return rows
@@ -658,23 +736,39 @@ def _parse_overrides(items: list[str]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.pipeline.run", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("targets", nargs="+", help="notebook paths, chapter folders/numbers, or 'all'")
     ap.add_argument("--profile", default="book", help="smoke, book (default) or paper")
-    ap.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a parameter (repeatable); VALUE is read as a Python literal")
+    ap.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable); VALUE is read as a Python literal",
+    )
     ap.add_argument("--out", default=None, help="output root (default: <repo>/runs)")
-    ap.add_argument("--timeout", type=int, default=None,
-                    help="per-cell timeout in seconds, 0 for none (default per profile: "
-                         + ", ".join(f"{k} {v or 'none'}" for k, v in DEFAULT_TIMEOUTS.items()) + ")")
-    ap.add_argument("--keep-going", action="store_true",
-                    help="run the remaining notebooks after one fails (exit status still non-zero)")
+    ap.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        help="per-cell timeout in seconds, 0 for none (default per profile: "
+        + ", ".join(f"{k} {v or 'none'}" for k, v in DEFAULT_TIMEOUTS.items())
+        + ")",
+    )
+    ap.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="run the remaining notebooks after one fails (exit status still non-zero)",
+    )
     ap.add_argument("--list", action="store_true", help="only print the plan")
     args = ap.parse_args(argv)
     try:
-        jobs = plan(args.targets, args.profile, _parse_overrides(args.parameter),
-                    Path(args.out).resolve() if args.out else None)
+        jobs = plan(
+            args.targets, args.profile, _parse_overrides(args.parameter), Path(args.out).resolve() if args.out else None
+        )
         if args.timeout is not None and args.timeout < 0:
             raise RunError(f"--timeout {args.timeout}: give seconds > 0, or 0 for no timeout")
     except RunError as err:
@@ -689,16 +783,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = execute(jobs, profile=args.profile, timeout=timeout, keep_going=args.keep_going)
     except KeyboardInterrupt:
-        print("interrupted: the notebook that was running is marked 'interrupted' in "
-              f"{jobs[0].output.parents[1] / MANIFEST}", file=sys.stderr)
+        print(
+            "interrupted: the notebook that was running is marked 'interrupted' in "
+            f"{jobs[0].output.parents[1] / MANIFEST}",
+            file=sys.stderr,
+        )
         return 130
     bad = [r for r in rows if r["status"] != "ok"]
     print(f"{len(rows)} notebook(s) ran in {time.perf_counter() - t0:.1f} s", flush=True)
     if bad:
         not_run = len(jobs) - len(rows)
-        print(f"error: {len(bad)} of {len(rows)} notebook(s) did not finish"
-              + (f" ({not_run} not started; --keep-going runs them anyway)" if not_run else "") + ":\n"
-              + "\n".join(f"  {_describe(r['notebook'], r)}" for r in bad), file=sys.stderr)
+        print(
+            f"error: {len(bad)} of {len(rows)} notebook(s) did not finish"
+            + (f" ({not_run} not started; --keep-going runs them anyway)" if not_run else "")
+            + ":\n"
+            + "\n".join(f"  {_describe(r['notebook'], r)}" for r in bad),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -18,9 +18,9 @@ class Settings:
     n_iterations: int = 3
     epochs: int = 10
     batch_size: int = 512
-    hidden: tuple = (100, 100, 100)        # the MultiFold network of the OmniFold paper
+    hidden: tuple = (100, 100, 100)  # the MultiFold network of the OmniFold paper
     learning_rate: float = 1e-3
-    validation: float = 0.2                # early stopping on a held-out fifth, as the paper did (patience 10)
+    validation: float = 0.2  # early stopping on a held-out fifth, as the paper did (patience 10)
     patience: int = 3
 
     def build(self):
@@ -32,20 +32,34 @@ def luminosity_pb(data) -> float:
     return data.n_generated / data.sigma_pb
 
 
-def unfold(mc, data, settings: Settings, *, seed: int, mc_weights=None, data_weights=None, reco=None,
-           data_features=None):
+def unfold(
+    mc, data, settings: Settings, *, seed: int, mc_weights=None, data_weights=None, reco=None, data_features=None
+):
     """MultiFold of ``data`` (a Sample; its reconstructed events) with the simulation ``mc``.
     ``reco`` replaces the simulation's detector level (a detector variation: a Sample of the same
     events), ``data_features`` replaces the data (e.g. a reweighted simulation)."""
     r = reco if reco is not None else mc
     if reco is not None and len(reco) != len(mc):
-        raise ValueError(f"the varied detector sample has {len(reco)} events, the simulation {len(mc)}: "
-                         "they must be the same events")
+        raise ValueError(
+            f"the varied detector sample has {len(reco)} events, the simulation {len(mc)}: they must be the same events"
+        )
     xd = data.features("reco")[data.pass_reco] if data_features is None else data_features
-    return multifold(mc.features("gen"), r.features("reco"), xd, pass_gen=mc.pass_gen, pass_reco=r.pass_reco,
-                     mc_weights=mc_weights, data_weights=data_weights, n_iterations=settings.n_iterations,
-                     epochs=settings.epochs, batch_size=settings.batch_size, build=settings.build(), seed=seed,
-                     validation=settings.validation, patience=settings.patience)
+    return multifold(
+        mc.features("gen"),
+        r.features("reco"),
+        xd,
+        pass_gen=mc.pass_gen,
+        pass_reco=r.pass_reco,
+        mc_weights=mc_weights,
+        data_weights=data_weights,
+        n_iterations=settings.n_iterations,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        build=settings.build(),
+        seed=seed,
+        validation=settings.validation,
+        patience=settings.patience,
+    )
 
 
 def prior_weights(mc, alt, settings: Settings, *, seed: int) -> np.ndarray:
@@ -58,9 +72,19 @@ def prior_weights(mc, alt, settings: Settings, *, seed: int) -> np.ndarray:
 
     s = Standardiser.fit(xg[mc.pass_gen])
     rw = Reweighter(xg.shape[1], settings.build(), 1, False)
-    r, _ = rw.ratio(s(xg[mc.pass_gen]), np.ones(mc.pass_gen.sum()), s(xa), np.ones(len(xa)), s(xg[mc.pass_gen]),
-                    epochs=settings.epochs, batch_size=settings.batch_size, seed=seed, clip=1e-4,
-                    validation=settings.validation, patience=settings.patience)
+    r, _ = rw.ratio(
+        s(xg[mc.pass_gen]),
+        np.ones(mc.pass_gen.sum()),
+        s(xa),
+        np.ones(len(xa)),
+        s(xg[mc.pass_gen]),
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        seed=seed,
+        clip=1e-4,
+        validation=settings.validation,
+        patience=settings.patience,
+    )
     w = np.ones(len(mc))
     w[mc.pass_gen] = r / r.mean()
     return w
@@ -69,12 +93,24 @@ def prior_weights(mc, alt, settings: Settings, *, seed: int) -> np.ndarray:
 def weights_pb(result, mc, data, *, data_weights=None, iteration: int = -1) -> np.ndarray:
     """Particle-level weights (pb per fiducial MC event) of one MultiFold result."""
     total = data.pass_reco.sum() if data_weights is None else float(np.sum(data_weights))
-    return fiducial_weights(result.push[iteration], result.pull[iteration], result.pass_gen, result.pass_reco,
-                            total, luminosity_pb(data))
+    return fiducial_weights(
+        result.push[iteration], result.pull[iteration], result.pass_gen, result.pass_reco, total, luminosity_pb(data)
+    )
 
 
-def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: int, n_seeds: int,
-                n_bootstrap_data: int, n_bootstrap_mc: int, log=print) -> dict[str, np.ndarray]:
+def run_release(
+    mc,
+    data,
+    alt,
+    variations: dict,
+    settings: Settings,
+    *,
+    seed: int,
+    n_seeds: int,
+    n_bootstrap_data: int,
+    n_bootstrap_mc: int,
+    log=print,
+) -> dict[str, np.ndarray]:
     """Every weight column of the release, each from its own MultiFold run:
     ``weights_ensemble_i`` (seeds), nominal = their per-event median, data and MC Poisson bootstraps,
     one column per detector variation (``variations``: name → Sample of the same events through the
@@ -82,8 +118,9 @@ def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: in
     ``target_dd``). Returns column → weights (pb) on the simulation's fiducial events; also
     ``seconds`` (run time per kind)."""
     if n_seeds < 1 or n_bootstrap_data < 0 or n_bootstrap_mc < 0:
-        raise ValueError(f"need n_seeds >= 1 and non-negative bootstrap counts, got {n_seeds}, "
-                         f"{n_bootstrap_data}, {n_bootstrap_mc}")
+        raise ValueError(
+            f"need n_seeds >= 1 and non-negative bootstrap counts, got {n_seeds}, {n_bootstrap_data}, {n_bootstrap_mc}"
+        )
     rng = np.random.default_rng(seed)
     cols: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
@@ -110,12 +147,14 @@ def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: in
         wm = rng.poisson(1.0, len(mc)).astype(float)
         res = timed("bootstrap_mc", lambda: unfold(mc, data, settings, seed=seed, mc_weights=wm))
         cols[f"weights_bootstrap_mc_{i}"] = weights_pb(res, mc, data)
-    log(f"bootstraps: {n_bootstrap_data} data + {n_bootstrap_mc} MC runs, "
-        f"{seconds.get('bootstrap_data', 0) + seconds.get('bootstrap_mc', 0):.0f} s")
+    log(
+        f"bootstraps: {n_bootstrap_data} data + {n_bootstrap_mc} MC runs, "
+        f"{seconds.get('bootstrap_data', 0) + seconds.get('bootstrap_mc', 0):.0f} s"
+    )
     # A variation's run starts from the same network seed as ensemble member 0; its column is the
     # nominal plus the per-event change from that member, so that the shift is the variation's
     # effect and not one network's fluctuation (per-event weights can then be slightly negative).
-    paired = lambda w: cols["weights_nominal"] + (w - cols["weights_ensemble_0"])  # noqa: E731
+    paired = lambda w: cols["weights_nominal"] + (w - cols["weights_ensemble_0"])
     for name, varied in variations.items():
         res = timed("detector", lambda: unfold(mc, data, settings, seed=seed, reco=varied))
         cols[f"weights_{name}"] = paired(weights_pb(res, mc, data))
@@ -126,18 +165,21 @@ def run_release(mc, data, alt, variations: dict, settings: Settings, *, seed: in
     cols["weights_prior"] = paired(weights_pb(res, mc, data))
     # data-driven non-closure: the simulation reweighted by the nominal result is the "truth"; its
     # detector level, with the same weights, is unfolded as if it were data.
-    target = np.median([r.push[-1] for r in ens_results], axis=0)      # the nominal, unnormalised
+    target = np.median([r.push[-1] for r in ens_results], axis=0)  # the nominal, unnormalised
     xd = mc.features("reco")[mc.pass_reco]
-    res = timed("nonclosure", lambda: unfold(mc, data, settings, seed=seed + 1, data_features=xd,
-                                             data_weights=target[mc.pass_reco]))
+    res = timed(
+        "nonclosure",
+        lambda: unfold(mc, data, settings, seed=seed + 1, data_features=xd, data_weights=target[mc.pass_reco]),
+    )
     lumi = luminosity_pb(data)
     total = target[mc.pass_reco].sum()
-    scale = n_data / total           # express the reweighted simulation at the data's size
-    cols["weights_dd"] = scale * fiducial_weights(res.push[-1], res.pull[-1], res.pass_gen, res.pass_reco,
-                                                  total, lumi)
+    scale = n_data / total  # express the reweighted simulation at the data's size
+    cols["weights_dd"] = scale * fiducial_weights(res.push[-1], res.pull[-1], res.pass_gen, res.pass_reco, total, lumi)
     cols["target_dd"] = scale * target[mc.pass_gen] / lumi
-    log(f"detector variations, prior, non-closure: "
-        f"{seconds.get('detector', 0) + seconds['prior'] + seconds['nonclosure']:.0f} s")
+    log(
+        f"detector variations, prior, non-closure: "
+        f"{seconds.get('detector', 0) + seconds['prior'] + seconds['nonclosure']:.0f} s"
+    )
     cols["seconds"] = seconds
     return cols
 

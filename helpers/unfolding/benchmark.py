@@ -49,8 +49,15 @@ def run_ours(gen, reco, data, epochs, batch_size):
     from helpers.unfolding.omnifold import multifold
 
     t0 = time.perf_counter()
-    multifold(gen, reco, data, n_iterations=1, epochs=epochs, batch_size=batch_size,
-              build=lambda n: pypi_network(n, sigmoid=True))
+    multifold(
+        gen,
+        reco,
+        data,
+        n_iterations=1,
+        epochs=epochs,
+        batch_size=batch_size,
+        build=lambda n: pypi_network(n, sigmoid=True),
+    )
     return time.perf_counter() - t0
 
 
@@ -66,8 +73,19 @@ def run_pypi(gen, reco, data, epochs, batch_size):
         os.chdir(tmp)
         try:
             t0 = time.perf_counter()
-            of = MultiFold("bench", pypi_network(gen.shape[1], False), pypi_network(gen.shape[1], False), dl, mc,
-                           niter=1, epochs=epochs, batch_size=batch_size, lr=1e-3, early_stop=1000, verbose=False)
+            of = MultiFold(
+                "bench",
+                pypi_network(gen.shape[1], False),
+                pypi_network(gen.shape[1], False),
+                dl,
+                mc,
+                niter=1,
+                epochs=epochs,
+                batch_size=batch_size,
+                lr=1e-3,
+                early_stop=1000,
+                verbose=False,
+            )
             # omnifold 0.1.36 reloads its checkpoints with a custom loss that Keras 3 must be told about
             with keras.saving.custom_object_scope({"weighted_binary_crossentropy": weighted_binary_crossentropy}):
                 of.Unfold()

@@ -12,7 +12,8 @@ import numpy as np
 class Response:
     """``matrix[j, i]`` = P(reco in bin j | gen in bin i, event reconstructed) · ε_i, so that
     column sums are the efficiencies ``efficiency[i]``; ``fake_fraction[j]`` is the share of reco
-    bin j made of events with no gen counterpart in the gen range (fakes and gen-level overflow); ``truth`` and ``reco`` are the MC histograms."""
+    bin j made of events with no gen counterpart in the gen range (fakes and gen-level overflow);
+    ``truth`` and ``reco`` are the MC histograms."""
 
     gen_edges: np.ndarray
     reco_edges: np.ndarray
@@ -49,7 +50,9 @@ def _check_edges(edges, name):
     d = np.diff(e)
     if np.any(d <= 0):
         i = int(np.flatnonzero(d <= 0)[0])
-        raise ValueError(f"{name} must be strictly increasing; {name}[{i}] = {e[i]:g} >= {name}[{i + 1}] = {e[i + 1]:g}")
+        raise ValueError(
+            f"{name} must be strictly increasing; {name}[{i}] = {e[i]:g} >= {name}[{i + 1}] = {e[i + 1]:g}"
+        )
     return e
 
 
@@ -69,14 +72,23 @@ def build_response(gen, reco, pass_gen, pass_reco, gen_edges, reco_edges, weight
     if np.any(truth <= 0):
         raise ValueError(f"empty truth bins {np.flatnonzero(truth <= 0).tolist()}: choose wider gen bins")
     if not M.sum() > 0:
-        raise ValueError(f"no simulated event passes reconstruction inside the reco edges with its gen value in the gen "
-                         f"edges ({int(pass_reco.sum())} of {n} pass reconstruction): the response is empty")
+        raise ValueError(
+            f"no simulated event passes reconstruction inside the reco edges with its gen value in the gen "
+            f"edges ({int(pass_reco.sum())} of {n} pass reconstruction): the response is empty"
+        )
     matrix = M / truth[None, :]
     # everything in a reco bin that does not come from a gen bin of the unfolding range is
     # background: true fakes, and events whose gen value lies outside the gen edges
     background = np.maximum(reco_h - M.sum(axis=1), 0.0)
-    return Response(np.asarray(gen_edges, float), np.asarray(reco_edges, float), matrix,
-                    matrix.sum(axis=0), background, truth, reco_h)
+    return Response(
+        np.asarray(gen_edges, float),
+        np.asarray(reco_edges, float),
+        matrix,
+        matrix.sum(axis=0),
+        background,
+        truth,
+        reco_h,
+    )
 
 
 def ibu(data_hist, response: Response, n_iterations: int, prior=None) -> np.ndarray:
@@ -92,13 +104,17 @@ def ibu(data_hist, response: Response, n_iterations: int, prior=None) -> np.ndar
         raise ValueError(f"n_iterations must be >= 0, got {n_iterations}")
     if not np.all(np.isfinite(d)) or np.any(d < 0):
         bad = ~np.isfinite(d) | (d < 0)
-        raise ValueError(f"data histogram has {int(bad.sum())} non-finite or negative bin(s) (first: bin "
-                         f"{int(np.flatnonzero(bad)[0])} = {d[bad][0]!r})")
+        raise ValueError(
+            f"data histogram has {int(bad.sum())} non-finite or negative bin(s) (first: bin "
+            f"{int(np.flatnonzero(bad)[0])} = {d[bad][0]!r})"
+        )
     if not d.sum() > 0:
         raise ValueError("data histogram is empty: there is nothing to unfold")
     if not np.any(response.efficiency > 0):
-        raise ValueError("the response has zero efficiency in every gen bin (no simulated event passes "
-                         "reconstruction): nothing can be unfolded")
+        raise ValueError(
+            "the response has zero efficiency in every gen bin (no simulated event passes "
+            "reconstruction): nothing can be unfolded"
+        )
     signal = np.maximum(d - response.expected_background(d), 0.0)
     R, eff = response.matrix, response.efficiency
     t = np.asarray(response.truth if prior is None else prior, float).copy()

@@ -28,9 +28,9 @@ a region is not positive; derived observables are monitored for convergence
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Mapping
 import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -79,8 +79,9 @@ def _check_weights(w, n, name, *, allow_negative=False):
     bad = ~np.isfinite(w) if allow_negative else ~np.isfinite(w) | (w < 0)
     if bad.any():
         need = "finite" if allow_negative else "finite and non-negative"
-        raise ValueError(f"{name} must be {need}; {bad.sum()} are not (first: {w[bad][0]!r} at event "
-                         f"{np.flatnonzero(bad)[0]})")
+        raise ValueError(
+            f"{name} must be {need}; {bad.sum()} are not (first: {w[bad][0]!r} at event {np.flatnonzero(bad)[0]})"
+        )
     return w
 
 
@@ -89,20 +90,25 @@ def _reject_infinite(x, mask, name, where):
     bad = np.isinf(x[mask]).any(axis=1)
     if bad.any():
         first = np.flatnonzero(mask)[np.flatnonzero(bad)[0]]
-        raise ValueError(f"{name} has {int(bad.sum())} event(s) with non-finite (±inf) values among events "
-                         f"{where} (first at event {first}): remove or fix them before unfolding")
+        raise ValueError(
+            f"{name} has {int(bad.sum())} event(s) with non-finite (±inf) values among events "
+            f"{where} (first at event {first}): remove or fix them before unfolding"
+        )
     empty = np.isnan(x[mask]).all(axis=1)
     if empty.any():
         first = np.flatnonzero(mask)[np.flatnonzero(empty)[0]]
-        raise ValueError(f"{name} has {int(empty.sum())} event(s) {where} whose every feature is NaN "
-                         f"(first at event {first}): such an event has no values to unfold")
+        raise ValueError(
+            f"{name} has {int(empty.sum())} event(s) {where} whose every feature is NaN "
+            f"(first at event {first}): such an event has no values to unfold"
+        )
 
 
 def _positive_total(w, mask, name, region):
     total = float(w[mask].sum())
     if not total > 0:
-        raise ValueError(f"{name}: the net weight of the {region} is {total:g} (must be positive to "
-                         f"normalise the reweighting)")
+        raise ValueError(
+            f"{name}: the net weight of the {region} is {total:g} (must be positive to normalise the reweighting)"
+        )
 
 
 def _warn_negative_regions(x, w, mask, name, level, n_bins=10):
@@ -121,9 +127,13 @@ def _warn_negative_regions(x, w, mask, name, level, n_bins=10):
         bad = np.flatnonzero(net <= 0)
         if len(bad):
             b = bad[0]
-            warnings.warn(f"{name}: net weight <= 0 in {len(bad)} of {len(net)} quantile bins of {level} feature {j} "
-                          f"(first: [{edges[b]:.4g}, {edges[b + 1]:.4g}], net {net[b]:.4g}): the classifier cannot "
-                          "learn a ratio there", NegativeWeightWarning, stacklevel=3)
+            warnings.warn(
+                f"{name}: net weight <= 0 in {len(bad)} of {len(net)} quantile bins of {level} feature {j} "
+                f"(first: [{edges[b]:.4g}, {edges[b + 1]:.4g}], net {net[b]:.4g}): the classifier cannot "
+                "learn a ratio there",
+                NegativeWeightWarning,
+                stacklevel=3,
+            )
 
 
 @dataclass
@@ -195,8 +205,22 @@ class Reweighter:
         self.warm_start = warm_start
         self.models: list = []
 
-    def ratio(self, x0, w0, x1, w1, x_eval, *, epochs, batch_size, seed, clip, verbose=0,
-              validation: float = 0.0, patience: int = 3):
+    def ratio(
+        self,
+        x0,
+        w0,
+        x1,
+        w1,
+        x_eval,
+        *,
+        epochs,
+        batch_size,
+        seed,
+        clip,
+        verbose=0,
+        validation: float = 0.0,
+        patience: int = 3,
+    ):
         """Likelihood ratio p/(1−p) of sample 1 over sample 0 at ``x_eval``. With ``validation`` > 0,
         that share of the (shuffled) events is held out and training stops when their weighted loss
         has not improved for ``patience`` epochs, keeping the best weights."""
@@ -205,14 +229,16 @@ class Reweighter:
         X = np.concatenate([x0, x1]).astype("float32")
         y = np.concatenate([np.zeros(len(x0)), np.ones(len(x1))]).astype("float32")
         n = len(X)
-        w = np.concatenate([w0 / w0.sum(), w1 / w1.sum()]) * n / 2          # class-balanced, mean 1
+        w = np.concatenate([w0 / w0.sum(), w1 / w1.sum()]) * n / 2  # class-balanced, mean 1
         fit_kw = {}
         if validation > 0:
             order = np.random.default_rng(seed).permutation(n)
             n_val = int(round(validation * n))
             val, order = order[:n_val], order[n_val:]
-            fit_kw = dict(validation_data=(X[val], y[val], w[val].astype("float32")),
-                          callbacks=[keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)])
+            fit_kw = dict(
+                validation_data=(X[val], y[val], w[val].astype("float32")),
+                callbacks=[keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)],
+            )
             X, y, w = X[order], y[order], w[order]
         preds = []
         for e in range(self.n_ensemble):
@@ -224,19 +250,46 @@ class Reweighter:
                 else:
                     self.models.append(model)
             model = self.models[e]
-            hist = model.fit(X, y, sample_weight=w.astype("float32"), epochs=epochs, batch_size=batch_size,
-                             shuffle=True, verbose=verbose, **fit_kw)
+            hist = model.fit(
+                X,
+                y,
+                sample_weight=w.astype("float32"),
+                epochs=epochs,
+                batch_size=batch_size,
+                shuffle=True,
+                verbose=verbose,
+                **fit_kw,
+            )
             preds.append(model.predict(x_eval.astype("float32"), batch_size=4 * batch_size, verbose=0)[:, 0])
         p = np.clip(np.mean(preds, axis=0), clip, 1 - clip)
         return p / (1 - p), hist.history["loss"][-1]
 
 
-def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None, data_weights=None,
-              n_iterations: int = 3, epochs: int = 10, batch_size: int = 512, n_ensemble: int = 1,
-              warm_start: bool = True, clip: float = 1e-4, build: Callable | None = None,
-              seed: int = 0, verbose: int = 0, normalise: bool = True, validation: float = 0.0,
-              patience: int = 3, monitor: Mapping[str, Callable] | None = None, tolerance: float = 0.5,
-              stop_on_convergence: bool = False) -> OmniFoldResult:
+def multifold(
+    gen,
+    reco,
+    data,
+    *,
+    pass_gen=None,
+    pass_reco=None,
+    mc_weights=None,
+    data_weights=None,
+    n_iterations: int = 3,
+    epochs: int = 10,
+    batch_size: int = 512,
+    n_ensemble: int = 1,
+    warm_start: bool = True,
+    clip: float = 1e-4,
+    build: Callable | None = None,
+    seed: int = 0,
+    verbose: int = 0,
+    normalise: bool = True,
+    validation: float = 0.0,
+    patience: int = 3,
+    monitor: Mapping[str, Callable] | None = None,
+    tolerance: float = 0.5,
+    stop_on_convergence: bool = False,
+) -> OmniFoldResult:
     """Unfold ``data`` (detector level) with the simulation (``gen``, ``reco``) by MultiFold.
 
     ``gen``: (n_mc,) or (n_mc, d_gen), NaN where there is no particle-level event (fakes);
@@ -270,9 +323,11 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
         raise ValueError("data has no events: there is nothing to unfold")
     if np.any(np.isinf(data)) or np.any(np.isnan(data).all(axis=1)):
         bad = np.isinf(data).any(axis=1) | np.isnan(data).all(axis=1)
-        raise ValueError(f"data must be finite: {int(bad.sum())} event(s) have ±inf or only NaN (first at event "
-                         f"{np.flatnonzero(bad)[0]}) (detector-level events always have values; NaN may only "
-                         "mark an absent feature of an event that has others)")
+        raise ValueError(
+            f"data must be finite: {int(bad.sum())} event(s) have ±inf or only NaN (first at event "
+            f"{np.flatnonzero(bad)[0]}) (detector-level events always have values; NaN may only "
+            "mark an absent feature of an event that has others)"
+        )
     pass_gen = ~np.isnan(gen).any(axis=1) if pass_gen is None else np.asarray(pass_gen, bool)
     pass_reco = ~np.isnan(reco).any(axis=1) if pass_reco is None else np.asarray(pass_reco, bool)
     if pass_gen.shape != (n,) or pass_reco.shape != (n,):
@@ -281,12 +336,16 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
         raise ValueError("the simulation needs events that pass reco and events that pass gen")
     both = pass_gen & pass_reco
     if not both.any():
-        raise ValueError("no simulated event passes both reconstruction and generation: the response (and "
-                         "step 2) has nothing to learn from")
+        raise ValueError(
+            "no simulated event passes both reconstruction and generation: the response (and "
+            "step 2) has nothing to learn from"
+        )
     _reject_infinite(reco, pass_reco, "reco", "passing reconstruction")
     _reject_infinite(gen, pass_gen, "gen", "passing generation")
     if n_iterations < 1 or epochs < 1 or n_ensemble < 1:
-        raise ValueError(f"n_iterations, epochs and n_ensemble must be >= 1, got {n_iterations}, {epochs}, {n_ensemble}")
+        raise ValueError(
+            f"n_iterations, epochs and n_ensemble must be >= 1, got {n_iterations}, {epochs}, {n_ensemble}"
+        )
     if not 0 < clip < 0.5:
         raise ValueError(f"clip must lie in (0, 0.5), got {clip}")
     if not 0 <= validation < 1:
@@ -305,8 +364,10 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
     for name, fn in (monitor or {}).items():
         v = np.asarray(fn(gen[pass_gen]), float)
         if v.shape != (int(pass_gen.sum()),):
-            raise ValueError(f"monitor {name!r} returned shape {v.shape}, expected ({int(pass_gen.sum())},) — one "
-                             "value per particle-level event")
+            raise ValueError(
+                f"monitor {name!r} returned shape {v.shape}, expected ({int(pass_gen.sum())},) — one "
+                "value per particle-level event"
+            )
         monitored[name] = v
     mon_edges = {}
     for name, v in monitored.items():
@@ -325,8 +386,19 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
     changes = {name: [] for name in monitored}
     converged = None
     for it in range(n_iterations):
-        r1, loss1 = step1.ratio(xr[pass_reco], (w_mc * push)[pass_reco], xd, w_data, xr[pass_reco],
-                                epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it, clip=clip, verbose=verbose, **stop)
+        r1, loss1 = step1.ratio(
+            xr[pass_reco],
+            (w_mc * push)[pass_reco],
+            xd,
+            w_data,
+            xr[pass_reco],
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed + 1000 * it,
+            clip=clip,
+            verbose=verbose,
+            **stop,
+        )
         if it == 0:
             _warn_if_nothing_learned(r1, loss1, (w_mc * push)[pass_reco], "iteration 1, step 1 (data vs simulation)")
         if normalise:
@@ -334,19 +406,39 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
             r1 = r1 * base.sum() / (base @ r1)
         pull = push.copy()
         pull[pass_reco] = push[pass_reco] * r1
-        pull[~pass_gen] = 1.0                         # fakes: background from the simulation
+        pull[~pass_gen] = 1.0  # fakes: background from the simulation
         if missing.any():
-            r1b, _ = step1b.ratio(xg[both], (w_mc * push)[both], xg[both], (w_mc * pull)[both], xg[missing],
-                                  epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it + 250,
-                                  clip=clip, verbose=verbose, **stop)
+            r1b, _ = step1b.ratio(
+                xg[both],
+                (w_mc * push)[both],
+                xg[both],
+                (w_mc * pull)[both],
+                xg[missing],
+                epochs=epochs,
+                batch_size=batch_size,
+                seed=seed + 1000 * it + 250,
+                clip=clip,
+                verbose=verbose,
+                **stop,
+            )
             pull[missing] = push[missing] * r1b
-        r2, loss2 = step2.ratio(xg[pass_gen], (w_mc * push)[pass_gen], xg[pass_gen], (w_mc * pull)[pass_gen],
-                                xg[pass_gen], epochs=epochs, batch_size=batch_size, seed=seed + 1000 * it + 500,
-                                clip=clip, verbose=verbose, **stop)
+        r2, loss2 = step2.ratio(
+            xg[pass_gen],
+            (w_mc * push)[pass_gen],
+            xg[pass_gen],
+            (w_mc * pull)[pass_gen],
+            xg[pass_gen],
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed + 1000 * it + 500,
+            clip=clip,
+            verbose=verbose,
+            **stop,
+        )
         if normalise:
             base = (w_mc * push)[pass_gen]
             r2 = r2 * (w_mc * pull)[pass_gen].sum() / (base @ r2)
-        new_push = np.ones(n)                        # fakes stay at their MC weight
+        new_push = np.ones(n)  # fakes stay at their MC weight
         new_push[pass_gen] = push[pass_gen] * r2
         for name, arr in (("pull", pull), ("push", new_push)):
             if not np.all(np.isfinite(arr)) or np.any(arr < 0):
@@ -367,12 +459,22 @@ def multifold(gen, reco, data, *, pass_gen=None, pass_reco=None, mc_weights=None
         slow = sorted(((round(v[-1], 2), k) for k, v in changes.items() if v[-1] > tolerance), reverse=True)
         more = f" and {len(slow) - 5} more" if len(slow) > 5 else ""
         slow = {k: c for c, k in slow[:5]}
-        warnings.warn(f"not converged after {len(pushes)} iteration(s): the last iteration still moved {slow}{more} "
-                      f"(largest bin change in units of its statistical error; tolerance {tolerance}): "
-                      "run more iterations", ConvergenceWarning, stacklevel=2)
-    return OmniFoldResult(push=np.array(pushes), pull=np.array(pulls), pass_gen=pass_gen, pass_reco=pass_reco,
-                          history=history, convergence={k: np.array(v) for k, v in changes.items()},
-                          converged=converged)
+        warnings.warn(
+            f"not converged after {len(pushes)} iteration(s): the last iteration still moved {slow}{more} "
+            f"(largest bin change in units of its statistical error; tolerance {tolerance}): "
+            "run more iterations",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return OmniFoldResult(
+        push=np.array(pushes),
+        pull=np.array(pulls),
+        pass_gen=pass_gen,
+        pass_reco=pass_reco,
+        history=history,
+        convergence={k: np.array(v) for k, v in changes.items()},
+        converged=converged,
+    )
 
 
 def _warn_if_nothing_learned(r, loss, w, what, loss_tol=2e-3, spread_tol=0.02):
@@ -382,7 +484,10 @@ def _warn_if_nothing_learned(r, loss, w, what, loss_tol=2e-3, spread_tol=0.02):
     m = np.average(r, weights=w)
     spread = float(np.sqrt(np.average((r - m) ** 2, weights=w)) / m)
     if abs(loss - LN2) < loss_tol and spread < spread_tol:
-        warnings.warn(f"{what}: the classifier learned nothing (final loss {loss:.4f} ≈ ln 2 = {LN2:.4f}, weights "
-                      f"1 ± {spread:.4f}): the result equals the prior — either the samples are indistinguishable "
-                      "in these features or the training failed (inputs' scale, epochs, learning rate)",
-                      LearnedNothingWarning, stacklevel=3)
+        warnings.warn(
+            f"{what}: the classifier learned nothing (final loss {loss:.4f} ≈ ln 2 = {LN2:.4f}, weights "
+            f"1 ± {spread:.4f}): the result equals the prior — either the samples are indistinguishable "
+            "in these features or the training failed (inputs' scale, epochs, learning rate)",
+            LearnedNothingWarning,
+            stacklevel=3,
+        )

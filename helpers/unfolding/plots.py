@@ -6,8 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-def compare(edges, hists: dict, reference: str, *, errors: dict | None = None, xlabel="", title="",
-            density=True, fig=None):
+def compare(
+    edges, hists: dict, reference: str, *, errors: dict | None = None, xlabel="", title="", density=True, fig=None
+):
     """Step histograms of ``hists`` (name -> counts) on top, their ratio to ``reference`` below.
     ``errors`` (name -> per-bin absolute errors) draws bands. Returns the figure."""
     if reference not in hists:
@@ -28,9 +29,14 @@ def compare(edges, hists: dict, reference: str, *, errors: dict | None = None, x
             e = np.asarray(errors[name]) / norm[name]
             top.fill_between(edges[:-1], y - e, y + e, step="post", alpha=0.25, color=line.get_edgecolor())
             with np.errstate(invalid="ignore", divide="ignore"):
-                bottom.fill_between(edges[:-1], np.where(ref > 0, (y - e) / ref, np.nan),
-                                    np.where(ref > 0, (y + e) / ref, np.nan), step="post", alpha=0.25,
-                                    color=line.get_edgecolor())
+                bottom.fill_between(
+                    edges[:-1],
+                    np.where(ref > 0, (y - e) / ref, np.nan),
+                    np.where(ref > 0, (y + e) / ref, np.nan),
+                    step="post",
+                    alpha=0.25,
+                    color=line.get_edgecolor(),
+                )
     top.set(ylabel="normalised density" if density else "events", title=title)
     top.legend(fontsize=9)
     bottom.axhline(1, color="k", lw=0.8)
@@ -69,9 +75,19 @@ def simulation_label(ax, fontsize=None):
     return hep.label.exp_text(exp="", text="Simulation", ax=ax, fontsize=fontsize)
 
 
-def grid(columns, edges: dict, curves: dict, *, ratio_to: str | None = None, bands: dict | None = None,
-         band_label: str = "uncertainty", ncols: int = 6, ylim=(0.6, 1.4), label=lambda c: c,
-         style: str | None = "ATLAS"):
+def grid(
+    columns,
+    edges: dict,
+    curves: dict,
+    *,
+    ratio_to: str | None = None,
+    bands: dict | None = None,
+    band_label: str = "uncertainty",
+    ncols: int = 6,
+    ylim=(0.6, 1.4),
+    label=lambda c: c,
+    style: str | None = "ATLAS",
+):
     """One panel per observable. ``curves``: name → {column → per-bin values}. With ``ratio_to``,
     every curve is divided by that one; ``bands`` (column → per-bin relative error) is drawn around
     1 (or around the reference's shape without ``ratio_to``). ``style``: mplhep experiment style
@@ -79,8 +95,18 @@ def grid(columns, edges: dict, curves: dict, *, ratio_to: str | None = None, ban
     from contextlib import nullcontext
 
     with collider_style(style) if style else nullcontext():
-        return _grid(columns, edges, curves, ratio_to=ratio_to, bands=bands, band_label=band_label, ncols=ncols,
-                     ylim=ylim, label=label, labelled=style is not None)
+        return _grid(
+            columns,
+            edges,
+            curves,
+            ratio_to=ratio_to,
+            bands=bands,
+            band_label=band_label,
+            ncols=ncols,
+            ylim=ylim,
+            label=label,
+            labelled=style is not None,
+        )
 
 
 def _grid(columns, edges, curves, *, ratio_to, bands, band_label, ncols, ylim, label, labelled):
@@ -92,8 +118,7 @@ def _grid(columns, edges, curves, *, ratio_to, bands, band_label, ncols, ylim, l
         if bands is not None and col in bands:
             centre = np.ones(len(e) - 1) if ratio_to else curves[next(iter(curves))][col]
             lo, hi = centre * (1 - bands[col]), centre * (1 + bands[col])
-            ax.fill_between(e, np.r_[lo, lo[-1]], np.r_[hi, hi[-1]], step="post", color="0.8", lw=0,
-                            label=band_label)
+            ax.fill_between(e, np.r_[lo, lo[-1]], np.r_[hi, hi[-1]], step="post", color="0.8", lw=0, label=band_label)
         for name, c in curves.items():
             y = c[col] / ref if ratio_to else c[col]
             ax.stairs(y, e, label=name, lw=1.2, baseline=None if ratio_to else 0)
@@ -101,7 +126,7 @@ def _grid(columns, edges, curves, *, ratio_to, bands, band_label, ncols, ylim, l
         ax.tick_params(labelsize=6)
         if ratio_to:
             ax.set_ylim(*ylim)
-    for ax in list(axes.flat)[len(columns):]:
+    for ax in list(axes.flat)[len(columns) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=6)
     if labelled:

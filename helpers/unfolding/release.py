@@ -30,21 +30,44 @@ import json
 import os
 import re
 import warnings
-from typing import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
 REPLICA_KINDS = ("ensemble", "bootstrap_data", "bootstrap_mc")
 _REPLICA = re.compile(r"^weights_(ensemble|bootstrap_data|bootstrap_mc)_(\d+)$")
-MEDIAN_ERROR_FACTOR = 1.2533      # √(π/2): standard error of a median over that of a mean (Gaussian)
+MEDIAN_ERROR_FACTOR = 1.2533  # √(π/2): standard error of a median over that of a mean (Gaussian)
 UNITS = ("pb", "fb", "events")
 NONCLOSURE = ("weights_dd", "target_dd")
 
 # The systematic weight columns of the ATLAS Z → μμ + jets release (arXiv:2405.20041), one variation each
-ATLAS_ZJETS_SYSTEMATICS = {name: f"weights_{name}" for name in (
-    "pileup", "muEffReco", "muEffIso", "muEffTrack", "muEffTrig", "muCalID", "muCalMS", "muCalResBias",
-    "muCalScale", "trackEffMain", "trackEffJet", "trackFake", "trackPtScale", "theoryPSjet", "theoryPSsoft",
-    "theoryMPI", "theoryPSscale", "theoryAlphaS", "theoryQCD", "theoryPDF", "topBackground", "lumi")}
+ATLAS_ZJETS_SYSTEMATICS = {
+    name: f"weights_{name}"
+    for name in (
+        "pileup",
+        "muEffReco",
+        "muEffIso",
+        "muEffTrack",
+        "muEffTrig",
+        "muCalID",
+        "muCalMS",
+        "muCalResBias",
+        "muCalScale",
+        "trackEffMain",
+        "trackEffJet",
+        "trackFake",
+        "trackPtScale",
+        "theoryPSjet",
+        "theoryPSsoft",
+        "theoryMPI",
+        "theoryPSscale",
+        "theoryAlphaS",
+        "theoryQCD",
+        "theoryPDF",
+        "topBackground",
+        "lumi",
+    )
+}
 
 
 class UnverifiedReleaseWarning(UserWarning):
@@ -83,8 +106,10 @@ def _normalise_systematics(systematics) -> dict:
         elif isinstance(cols, (tuple, list)) and len(cols) == 2 and all(isinstance(c, str) for c in cols):
             out[str(source)] = (cols[0], cols[1])
         else:
-            raise ValueError(f"systematic {source!r}: give one column name (one-sided) or an (up, down) pair of "
-                             f"column names, got {cols!r}")
+            raise ValueError(
+                f"systematic {source!r}: give one column name (one-sided) or an (up, down) pair of "
+                f"column names, got {cols!r}"
+            )
     return out
 
 
@@ -98,17 +123,26 @@ def fiducial_weights(push, pull, pass_gen, pass_reco, data_weight_sum: float, lu
     push, pull = np.asarray(push, float), np.asarray(pull, float)
     pass_gen, pass_reco = np.asarray(pass_gen, bool), np.asarray(pass_reco, bool)
     if not (push.shape == pull.shape == pass_gen.shape == pass_reco.shape) or push.ndim != 1:
-        raise ValueError(f"push {push.shape}, pull {pull.shape}, pass_gen {pass_gen.shape} and pass_reco "
-                         f"{pass_reco.shape} must be 1-D arrays of one length")
+        raise ValueError(
+            f"push {push.shape}, pull {pull.shape}, pass_gen {pass_gen.shape} and pass_reco "
+            f"{pass_reco.shape} must be 1-D arrays of one length"
+        )
     if luminosity_pb <= 0 or data_weight_sum <= 0:
         raise ValueError(f"luminosity ({luminosity_pb}) and data weight sum ({data_weight_sum}) must be positive")
     k = data_weight_sum / pull[pass_reco].sum()
     return push[pass_gen] * k / luminosity_pb
 
 
-def write_release(path, observables: Mapping[str, np.ndarray], weights: Mapping[str, np.ndarray],
-                  attrs: Mapping[str, object] = (), *, systematics: Mapping[str, object] = (),
-                  nominal: str = "median", units: str = "pb") -> None:
+def write_release(
+    path,
+    observables: Mapping[str, np.ndarray],
+    weights: Mapping[str, np.ndarray],
+    attrs: Mapping[str, object] = (),
+    *,
+    systematics: Mapping[str, object] = (),
+    nominal: str = "median",
+    units: str = "pb",
+) -> None:
     """Write the table (group ``events``) atomically, with a SHA-256 checksum of its columns.
     ``weights`` keys are column names (``weights_nominal``, ``weights_ensemble_0`` …); every array must
     have one entry per event. The file states ``systematics`` (source → column or (up, down) columns),
@@ -120,8 +154,10 @@ def write_release(path, observables: Mapping[str, np.ndarray], weights: Mapping[
         raise ValueError(f"units must be one of {UNITS}, got {units!r}")
     if nominal not in ("mean", "median"):
         raise ValueError(f"nominal must be 'mean' or 'median' (of the ensemble), got {nominal!r}")
-    cols = {**{k: np.asarray(v, np.float32) for k, v in observables.items()},
-            **{k: np.asarray(v, np.float64) for k, v in weights.items()}}
+    cols = {
+        **{k: np.asarray(v, np.float32) for k, v in observables.items()},
+        **{k: np.asarray(v, np.float64) for k, v in weights.items()},
+    }
     shapes = {k: v.shape for k, v in cols.items()}
     if len(set(shapes.values())) != 1 or any(len(s) != 1 for s in shapes.values()):
         raise ValueError(f"every column must be 1-D with one entry per event; shapes: {shapes}")
@@ -133,9 +169,19 @@ def write_release(path, observables: Mapping[str, np.ndarray], weights: Mapping[
         _check_weight_values(k, v)
     syst = _normalise_systematics(systematics)
     table = {f"events/{k}": v for k, v in cols.items()}
-    write_h5_arrays(path, table, attrs={"format": "physml-book unbinned unfolding release, v2", **dict(attrs),
-                                        "sha256": _checksum(cols), "systematics": json.dumps(syst),
-                                        "nominal": nominal, "units": units, "weight_mc": "included"})
+    write_h5_arrays(
+        path,
+        table,
+        attrs={
+            "format": "physml-book unbinned unfolding release, v2",
+            **dict(attrs),
+            "sha256": _checksum(cols),
+            "systematics": json.dumps(syst),
+            "nominal": nominal,
+            "units": units,
+            "weight_mc": "included",
+        },
+    )
 
 
 class Release:
@@ -147,14 +193,23 @@ class Release:
     ``nominal``: "column" (default: ``weights_nominal`` as stored), "mean" or "median" (rebuilt per
     event from the ensemble). ``ensemble_error_factor``: the seed error is f · σ/√N; default 1 for a
     mean and √(π/2) for a median — of the ``nominal`` option, or for "column" of how the file says its
-    nominal was built (``write_release``'s ``nominal``), else 1 (ATLAS's nominal is the ensemble mean). ``units`` ("pb", "fb", "events") and ``weight_mc``
+    nominal was built (``write_release``'s ``nominal``), else 1 (ATLAS's nominal is the ensemble
+    mean). ``units`` ("pb", "fb", "events") and ``weight_mc``
     ("included": the weights already contain it, as in both layouts; "multiply": multiply every weight
     column by it) must be stated by the file or here; ``luminosity_pb`` (pb⁻¹) converts events to
     cross-sections (default: the file's ``luminosity_pb``)."""
 
-    def __init__(self, path, *, systematics: Mapping[str, object] | None = None, nominal: str | None = None,
-                 ensemble_error_factor: float | None = None, units: str | None = None,
-                 weight_mc: str | None = None, luminosity_pb: float | None = None):
+    def __init__(
+        self,
+        path,
+        *,
+        systematics: Mapping[str, object] | None = None,
+        nominal: str | None = None,
+        ensemble_error_factor: float | None = None,
+        units: str | None = None,
+        weight_mc: str | None = None,
+        luminosity_pb: float | None = None,
+    ):
         import h5py
 
         path = os.fspath(path)
@@ -170,17 +225,22 @@ class Release:
             raise ValueError(f"{path!r} is not a readable HDF5 file ({err})") from err
         if "events" not in keys:
             if "df" not in keys:
-                raise ValueError(f"{path!r} has neither an 'events' group (write_release) nor a pandas table "
-                                 f"under the key 'df' (the ATLAS release); it has {sorted(keys)}")
+                raise ValueError(
+                    f"{path!r} has neither an 'events' group (write_release) nor a pandas table "
+                    f"under the key 'df' (the ATLAS release); it has {sorted(keys)}"
+                )
             self.table, self.attrs = self._read_pandas(path), {"format": "pandas table 'df' (ATLAS release layout)"}
         self.path = path
         stored = self.attrs.get("sha256")
         if stored is None:
-            warnings.warn(f"{path!r} carries no checksum: its content cannot be verified", UnverifiedReleaseWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"{path!r} carries no checksum: its content cannot be verified", UnverifiedReleaseWarning, stacklevel=2
+            )
         elif str(stored) != _checksum(self.table):
-            raise ValueError(f"{path!r}: checksum mismatch (stored {str(stored)[:12]}…, computed "
-                             f"{_checksum(self.table)[:12]}…): the file was changed or damaged after it was written")
+            raise ValueError(
+                f"{path!r}: checksum mismatch (stored {str(stored)[:12]}…, computed "
+                f"{_checksum(self.table)[:12]}…): the file was changed or damaged after it was written"
+            )
         for k, v in self.table.items():
             if _is_weight(k):
                 _check_weight_values(k, v)
@@ -188,12 +248,15 @@ class Release:
         # --- statements: units, weight_mc, luminosity, nominal
         self.units = units or self.attrs.get("units")
         if self.units not in UNITS:
-            raise ValueError(f"{path!r} does not state the units of its weights ({self.units!r}): pass "
-                             f"units= one of {UNITS}")
+            raise ValueError(
+                f"{path!r} does not state the units of its weights ({self.units!r}): pass units= one of {UNITS}"
+            )
         self.weight_mc = weight_mc or self.attrs.get("weight_mc")
         if self.weight_mc not in ("included", "multiply"):
-            raise ValueError(f"{path!r} does not state whether its weights include weight_mc ({self.weight_mc!r}): "
-                             "pass weight_mc='included' or 'multiply'")
+            raise ValueError(
+                f"{path!r} does not state whether its weights include weight_mc ({self.weight_mc!r}): "
+                "pass weight_mc='included' or 'multiply'"
+            )
         if self.weight_mc == "multiply" and "weight_mc" not in self.table:
             raise ValueError(f"weight_mc='multiply' but {path!r} has no 'weight_mc' column")
         lumi = luminosity_pb if luminosity_pb is not None else self.attrs.get("luminosity_pb")
@@ -221,13 +284,20 @@ class Release:
         if absent:
             raise ValueError(f"the systematics mapping names column(s) absent from {path!r}: {absent}")
         self.has_nonclosure = all(c in self.table for c in NONCLOSURE)
-        known = {"weights_nominal", "weight_mc"} | replica_cols | declared | (set(NONCLOSURE) if self.has_nonclosure else set())
+        known = (
+            {"weights_nominal", "weight_mc"}
+            | replica_cols
+            | declared
+            | (set(NONCLOSURE) if self.has_nonclosure else set())
+        )
         unknown = sorted(k for k in self.table if _is_weight(k) and k not in known)
         if unknown:
-            raise ValueError(f"undeclared weight column(s) {unknown} in {path!r}: not weights_nominal, not a replica "
-                             "weights_<ensemble|bootstrap_data|bootstrap_mc>_<i>, not in the systematics mapping, not "
-                             "the non-closure pair weights_dd/target_dd — declare them (systematics={source: column "
-                             "or (up, down)}) or fix their names")
+            raise ValueError(
+                f"undeclared weight column(s) {unknown} in {path!r}: not weights_nominal, not a replica "
+                "weights_<ensemble|bootstrap_data|bootstrap_mc>_<i>, not in the systematics mapping, not "
+                "the non-closure pair weights_dd/target_dd — declare them (systematics={source: column "
+                "or (up, down)}) or fix their names"
+            )
         ens = self.replicas["ensemble"]
         if self.nominal == "column":
             if "weights_nominal" not in self.table:
@@ -237,8 +307,13 @@ class Release:
             if not ens:
                 raise ValueError(f"nominal={self.nominal!r} needs weights_ensemble_<i> columns; {path!r} has none")
             self.nominal_weights = (np.mean if self.nominal == "mean" else np.median)(ens, axis=0)
-        self.ensemble_error_factor = float(ensemble_error_factor if ensemble_error_factor is not None
-                                           else MEDIAN_ERROR_FACTOR if built == "median" else 1.0)
+        self.ensemble_error_factor = float(
+            ensemble_error_factor
+            if ensemble_error_factor is not None
+            else MEDIAN_ERROR_FACTOR
+            if built == "median"
+            else 1.0
+        )
 
     def _w(self, name) -> np.ndarray:
         w = np.asarray(self.table[name], float)
@@ -301,8 +376,17 @@ class Release:
             return to_pb[self.units] * self.luminosity_pb, unit
         return to_pb[self.units] / to_pb[unit], unit
 
-    def histogram(self, observable, bins=10, *, range=None, weights=None, density: bool = False,
-                  per_width: bool = True, unit: str | None = None):
+    def histogram(
+        self,
+        observable,
+        bins=10,
+        *,
+        range=None,
+        weights=None,
+        density: bool = False,
+        per_width: bool = True,
+        unit: str | None = None,
+    ):
         """A ``hist.Hist`` of ``observable`` (a column name, a function of the columns, or per-event
         values): contents dσ/dx (``per_width``; else σ per bin) in ``unit`` (default the file's) or,
         with ``density``, (1/σ) dσ/dx; variances = the diagonal of the total covariance. ``bins``: a
@@ -321,12 +405,16 @@ class Release:
             lo, hi = range if range is not None else (np.nanmin(v), np.nanmax(v))
             edges = np.linspace(lo, hi, n + 1)
             if range is None:
-                edges[-1] = np.nextafter(edges[-1], np.inf)       # the largest value falls inside
+                edges[-1] = np.nextafter(edges[-1], np.inf)  # the largest value falls inside
         else:
             edges = np.asarray(bins, float)
         if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
             raise ValueError(f"edges must be increasing with at least 2 entries, got {edges}")
-        extra = np.ones(len(self)) if weights is None else np.asarray(weights(self.table) if callable(weights) else weights, float)
+        extra = (
+            np.ones(len(self))
+            if weights is None
+            else np.asarray(weights(self.table) if callable(weights) else weights, float)
+        )
         if extra.shape != (len(self),):
             raise ValueError(f"weights have shape {extra.shape}, expected ({len(self)},) — one per event")
         factor, unit = self._scale(unit)
@@ -358,7 +446,7 @@ class Release:
         for source, cols in self.systematics.items():
             if isinstance(cols, str):
                 d = h(self._w(cols)) - nominal
-            else:                                   # symmetrised: half the up − down difference
+            else:  # symmetrised: half the up − down difference
                 d = 0.5 * (h(self._w(cols[0])) - h(self._w(cols[1])))
             shifts[source] = d
             cov += np.outer(d, d)
@@ -385,7 +473,10 @@ class Release:
 
         if observable is None:
             h = self.histogram(lambda t: np.zeros(len(self)), [-0.5, 0.5], per_width=False, unit=unit)
-            rows = {k: [float(np.abs(e[0])), 100 * float(h.relative[k][0])] for k, e in {**h.errors, "total": h.total}.items()}
+            rows = {
+                k: [float(np.abs(e[0])), 100 * float(h.relative[k][0])]
+                for k, e in {**h.errors, "total": h.total}.items()
+            }
             df = pd.DataFrame.from_dict(rows, orient="index", columns=[f"σ error [{h.unit}]", "relative [%]"])
             title = f"σ = {h.nominal[0]:.6g} {h.unit} ({len(self)} events); uncertainty per source:"
         else:

@@ -15,8 +15,9 @@ def _check_fraction(name, v):
         raise ValueError(f"{name} must lie in [0, 1), got {v!r}")
 
 
-def gaussian_toy(n, *, mu=0.0, sigma=1.0, smearing=0.5, inefficiency=0.1, fake_fraction=0.1,
-                 fake_mu=0.0, fake_sigma=1.5, seed=0) -> dict:
+def gaussian_toy(
+    n, *, mu=0.0, sigma=1.0, smearing=0.5, inefficiency=0.1, fake_fraction=0.1, fake_mu=0.0, fake_sigma=1.5, seed=0
+) -> dict:
     """``n`` true events x ~ N(mu, sigma), reco = x + N(0, smearing); a fraction ``inefficiency``
     fails reco; fakes ~ N(fake_mu, fake_sigma) are added so that they make up ``fake_fraction``
     of the reco sample."""
@@ -37,8 +38,9 @@ def gaussian_toy(n, *, mu=0.0, sigma=1.0, smearing=0.5, inefficiency=0.1, fake_f
     return {"gen": gen, "reco": reco, "pass_gen": ~np.isnan(gen), "pass_reco": ~np.isnan(reco)}
 
 
-def correlated_toy(n, *, mu=(0.0, 0.0), sigma=(1.0, 1.0), rho=0.5, smearing=(0.5, 0.5),
-                   inefficiency=0.1, seed=0) -> dict:
+def correlated_toy(
+    n, *, mu=(0.0, 0.0), sigma=(1.0, 1.0), rho=0.5, smearing=(0.5, 0.5), inefficiency=0.1, seed=0
+) -> dict:
     """2-D Gaussian truth with correlation ``rho``, independent Gaussian smearing per axis, and
     inefficiency (no fakes). ``gen`` and ``reco`` have shape (n, 2)."""
     if not -1 < rho < 1:

@@ -4,19 +4,19 @@ ATLAS: arXiv:2405.20041 (PRL 133 (2024) 261803), the measurement this chapter im
 """
 
 # --- collisions (Pythia 8.317; process names from the Pythia 8 manual, "Weak Boson and Parton") ---
-SQRT_S_GEV = 13000.0                     # LHC Run 2 (ATLAS 2405.20041)
-PTHAT_MIN_GEV = 180.0                    # generator cut, below the 200 GeV fiducial cut on pT(μμ) so that
-                                         # recoil from initial-state radiation can lift events across it
-                                         # (our choice; the OmniFold paper used 150 GeV). Measured on 1,000 events
-                                         # generated from 160 GeV: 5 % of fiducial events have p̂T < 180 GeV;
-                                         # they are missing from every sample alike.
-Z_MASS_WINDOW_GEV = (71.0, 111.0)        # generated γ*/Z mass range (our choice, wider than the fiducial window)
+SQRT_S_GEV = 13000.0  # LHC Run 2 (ATLAS 2405.20041)
+PTHAT_MIN_GEV = 180.0  # generator cut, below the 200 GeV fiducial cut on pT(μμ) so that
+# recoil from initial-state radiation can lift events across it
+# (our choice; the OmniFold paper used 150 GeV). Measured on 1,000 events
+# generated from 160 GeV: 5 % of fiducial events have p̂T < 180 GeV;
+# they are missing from every sample alike.
+Z_MASS_WINDOW_GEV = (71.0, 111.0)  # generated γ*/Z mass range (our choice, wider than the fiducial window)
 
 PROCESS_SETTINGS = (
     f"Beams:eCM = {SQRT_S_GEV:.0f}",
-    "WeakBosonAndParton:qqbar2gmZg = on",   # q q̄ → γ*/Z g
-    "WeakBosonAndParton:qg2gmZq = on",      # q g → γ*/Z q
-    "23:onMode = off",                      # Z decays to muons only
+    "WeakBosonAndParton:qqbar2gmZg = on",  # q q̄ → γ*/Z g
+    "WeakBosonAndParton:qg2gmZq = on",  # q g → γ*/Z q
+    "23:onMode = off",  # Z decays to muons only
     "23:onIfAny = 13",
     f"PhaseSpace:pTHatMin = {PTHAT_MIN_GEV}",
     f"23:mMin = {Z_MASS_WINDOW_GEV[0]}",
@@ -43,15 +43,15 @@ MUON_PT_MIN_GEV = 25.0
 MUON_ETA_MAX = 2.4
 MLL_WINDOW_GEV = (81.0, 101.0)
 PTLL_MIN_GEV = 200.0
-TRACK_PT_MIN_GEV = 0.5                   # tracks entering track jets (ATLAS 2405.20041)
-TRACK_ETA_MAX = 2.5                      # inner-detector acceptance (ATLAS 2405.20041)
-JET_R = 0.4                              # anti-kT radius (ATLAS 2405.20041)
-JET_PT_MIN_GEV = 10.0                    # a track jet "exists" above this (our choice; the release's
-                                         # binning starts at 5 GeV, notes)
-JET_ETA_MAX = 2.1                        # jet axis at least R inside the tracker (our choice)
-PION_MASS_GEV = 0.13957                  # tracks get the pion mass, as in ATLAS tracking (PDG)
-STORE_TRACK_PT_MIN_GEV = 0.4             # tracks kept on disk: a margin below 0.5 GeV so that smearing
-                                         # can move reconstructed tracks across the cut
+TRACK_PT_MIN_GEV = 0.5  # tracks entering track jets (ATLAS 2405.20041)
+TRACK_ETA_MAX = 2.5  # inner-detector acceptance (ATLAS 2405.20041)
+JET_R = 0.4  # anti-kT radius (ATLAS 2405.20041)
+JET_PT_MIN_GEV = 10.0  # a track jet "exists" above this (our choice; the release's
+# binning starts at 5 GeV, notes)
+JET_ETA_MAX = 2.1  # jet axis at least R inside the tracker (our choice)
+PION_MASS_GEV = 0.13957  # tracks get the pion mass, as in ATLAS tracking (PDG)
+STORE_TRACK_PT_MIN_GEV = 0.4  # tracks kept on disk: a margin below 0.5 GeV so that smearing
+# can move reconstructed tracks across the cut
 
 # --- detector model (nominal). Approximations of published ATLAS performance; where we simplify,
 # we say so. ---

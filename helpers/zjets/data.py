@@ -8,7 +8,7 @@ event below that cannot be reconstructed above 200 GeV). ``analysis_sample`` add
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,9 +26,11 @@ def _preselect(raw):
     mu = raw["muons"]
     lep = dilepton(mu)
     with np.errstate(invalid="ignore"):
-        return ((mu[:, :, 0] > PRESELECTION["muon_pt_min"]).all(axis=1)
-                & (np.abs(mu[:, :, 1]) < PRESELECTION["muon_eta_max"]).all(axis=1)
-                & (lep["pT_ll"] > PRESELECTION["pt_ll_min"]))
+        return (
+            (mu[:, :, 0] > PRESELECTION["muon_pt_min"]).all(axis=1)
+            & (np.abs(mu[:, :, 1]) < PRESELECTION["muon_eta_max"]).all(axis=1)
+            & (lep["pT_ll"] > PRESELECTION["pt_ll_min"])
+        )
 
 
 def _subset(raw, keep):
@@ -40,13 +42,21 @@ def _subset(raw, keep):
     return out
 
 
-def load_world(world: str, n_events: int, seed: int, *, processes: int | None = None,
-               progress: bool = True) -> dict[str, np.ndarray]:
+def load_world(
+    world: str, n_events: int, seed: int, *, processes: int | None = None, progress: bool = True
+) -> dict[str, np.ndarray]:
     """``n_events`` generated events of ``world`` ('mc', 'data' or 'alt'), preselected; cached on
     disk under a key of every setting. Adds ``n_generated`` and ``sigma_pb`` (Pythia's cross-section
     of the generated process and its error)."""
-    params = {"world": world, "n_events": int(n_events), "seed": int(seed), "settings": list(settings(world)),
-              "chunk": CHUNK, "preselection": PRESELECTION, "store_track_pt_min": C.STORE_TRACK_PT_MIN_GEV}
+    params = {
+        "world": world,
+        "n_events": int(n_events),
+        "seed": int(seed),
+        "settings": list(settings(world)),
+        "chunk": CHUNK,
+        "preselection": PRESELECTION,
+        "store_track_pt_min": C.STORE_TRACK_PT_MIN_GEV,
+    }
 
     def build():
         raw = generate(world, n_events, seed, processes=processes, progress=progress)
@@ -84,7 +94,7 @@ class Sample:
     def __len__(self):
         return len(self.pass_gen)
 
-    def split(self, fraction: float, seed: int) -> tuple["Sample", "Sample"]:
+    def split(self, fraction: float, seed: int) -> tuple[Sample, Sample]:
         """Two statistically independent halves (a random ``fraction`` and the rest), each standing
         for its share of the generated events — e.g. a simulation and a pseudo-data for closure."""
         if not 0 < fraction < 1:
@@ -92,15 +102,31 @@ class Sample:
         take = np.random.default_rng(seed).random(len(self)) < fraction
         parts = []
         for sel, f in ((take, fraction), (~take, 1 - fraction)):
-            parts.append(Sample(self.world, {k: v[sel] for k, v in self.gen.items()},
-                                {k: v[sel] for k, v in self.reco.items()}, self.pass_gen[sel], self.pass_reco[sel],
-                                int(round(self.n_generated * f)), self.sigma_pb, self.detector))
+            parts.append(
+                Sample(
+                    self.world,
+                    {k: v[sel] for k, v in self.gen.items()},
+                    {k: v[sel] for k, v in self.reco.items()},
+                    self.pass_gen[sel],
+                    self.pass_reco[sel],
+                    int(round(self.n_generated * f)),
+                    self.sigma_pb,
+                    self.detector,
+                )
+            )
         return parts[0], parts[1]
 
 
-def analysis_sample(world: str, n_events: int, seed: int, *, detector: Detector | None = None,
-                    detector_seed: int | None = None, processes: int | None = None,
-                    progress: bool = True) -> Sample:
+def analysis_sample(
+    world: str,
+    n_events: int,
+    seed: int,
+    *,
+    detector: Detector | None = None,
+    detector_seed: int | None = None,
+    processes: int | None = None,
+    progress: bool = True,
+) -> Sample:
     """Particle-level and detector-level tables of one world (every preselected event, in the same
     order for every detector, so that weights from unfolding with a varied detector sit on the
     same particle-level events)."""
@@ -108,8 +134,16 @@ def analysis_sample(world: str, n_events: int, seed: int, *, detector: Detector 
     raw = load_world(world, n_events, seed, processes=processes, progress=progress)
     gen = event_table(raw)
     reco = event_table(detector.simulate(raw, seed=seed + 1 if detector_seed is None else detector_seed))
-    return Sample(world, gen, reco, gen.pop("pass"), reco.pop("pass"), int(raw["n_generated"][0]),
-                  float(raw["sigma_pb"][0]), detector)
+    return Sample(
+        world,
+        gen,
+        reco,
+        gen.pop("pass"),
+        reco.pop("pass"),
+        int(raw["n_generated"][0]),
+        float(raw["sigma_pb"][0]),
+        detector,
+    )
 
 
 def features(table: dict, columns=COLUMNS) -> np.ndarray:
@@ -124,11 +158,21 @@ def features(table: dict, columns=COLUMNS) -> np.ndarray:
     return np.concatenate([x, flags.astype(float)], axis=1)
 
 
-def worlds(n_mc: int, n_data: int, n_alt: int, seed: int, *, detector: Detector | None = None,
-           processes: int | None = None, progress: bool = True) -> dict[str, Sample]:
+def worlds(
+    n_mc: int,
+    n_data: int,
+    n_alt: int,
+    seed: int,
+    *,
+    detector: Detector | None = None,
+    processes: int | None = None,
+    progress: bool = True,
+) -> dict[str, Sample]:
     """The chapter's three samples with independent seeds (seed, seed + 1, seed + 2): the simulation
     'mc', the pseudo-data 'data' (whose particle level is the truth to recover) and the alternative
     prior 'alt'. Every notebook of the chapter calls this with the same arguments and shares the cache."""
     sizes = {"mc": n_mc, "data": n_data, "alt": n_alt}
-    return {w: analysis_sample(w, n, seed + i, detector=detector, processes=processes, progress=progress)
-            for i, (w, n) in enumerate(sizes.items())}
+    return {
+        w: analysis_sample(w, n, seed + i, detector=detector, processes=processes, progress=progress)
+        for i, (w, n) in enumerate(sizes.items())
+    }

@@ -39,7 +39,7 @@ class Detector:
         if self.fake_tracks_per_event < 0:
             raise ValueError(f"fake_tracks_per_event must be >= 0, got {self.fake_tracks_per_event}")
 
-    def varied(self, name: str) -> "Detector":
+    def varied(self, name: str) -> Detector:
         """One of the systematic variations in ``constants.DETECTOR_VARIATIONS``."""
         if name not in C.DETECTOR_VARIATIONS:
             raise ValueError(f"unknown detector variation {name!r}: expected one of {sorted(C.DETECTOR_VARIATIONS)}")

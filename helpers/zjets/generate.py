@@ -16,7 +16,7 @@ import numpy as np
 
 from helpers.zjets import constants as C
 
-CHUNK = 500                  # events per Pythia instance (one seed each); nextBatch needs small batches
+CHUNK = 500  # events per Pythia instance (one seed each); nextBatch needs small batches
 
 
 def settings(world: str) -> tuple[str, ...]:
@@ -74,8 +74,7 @@ def _reduce(batch, charge_of) -> dict[str, np.ndarray]:
     selected = np.zeros(len(ids), bool)
     selected[sel] = True
 
-    trk = ((charge != 0) & ~selected & (pt > C.STORE_TRACK_PT_MIN_GEV)
-           & (np.abs(eta) < C.TRACK_ETA_MAX))
+    trk = (charge != 0) & ~selected & (pt > C.STORE_TRACK_PT_MIN_GEV) & (np.abs(eta) < C.TRACK_ETA_MAX)
     return {
         "muons": muons,
         "track_counts": np.bincount(event[trk], minlength=n).astype(np.int32),
@@ -107,7 +106,7 @@ def generate_chunk(world: str, n_events: int, seed: int) -> dict[str, np.ndarray
         done += k
     out = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     info = py.infoPython()
-    out["sigma_pb"] = np.array([info.sigmaGen() * 1e9, info.sigmaErr() * 1e9])   # mb → pb
+    out["sigma_pb"] = np.array([info.sigmaGen() * 1e9, info.sigmaErr() * 1e9])  # mb → pb
     return out
 
 
@@ -116,8 +115,9 @@ def _chunk_job(args):
     return generate_chunk(*args)
 
 
-def generate(world: str, n_events: int, seed: int, *, processes: int | None = None,
-             progress: bool = True) -> dict[str, np.ndarray]:
+def generate(
+    world: str, n_events: int, seed: int, *, processes: int | None = None, progress: bool = True
+) -> dict[str, np.ndarray]:
     """``n_events`` events of ``world`` in chunks of ``CHUNK`` (chunk i seeded ``seed·10⁴ + i + 1``),
     run on ``processes`` worker processes (default: PHYSML_THREADS or the CPU count)."""
     settings(world)
@@ -150,6 +150,5 @@ def generate(world: str, n_events: int, seed: int, *, processes: int | None = No
     sig = np.array([r["sigma_pb"] for r in results])
     w = np.array(sizes, float)
     # chunks are independent estimates of one cross-section: size-weighted mean and its error
-    out["sigma_pb"] = np.array([np.average(sig[:, 0], weights=w),
-                                np.sqrt(np.sum((w * sig[:, 1]) ** 2)) / w.sum()])
+    out["sigma_pb"] = np.array([np.average(sig[:, 0], weights=w), np.sqrt(np.sum((w * sig[:, 1]) ** 2)) / w.sum()])
     return out

@@ -15,11 +15,11 @@ import numpy as np
 
 from helpers.zjets import constants as C
 
-MUON_MASS_GEV = 0.1056584                  # PDG
+MUON_MASS_GEV = 0.1056584  # PDG
 LEPTON_COLUMNS = ["pT_l1", "pT_l2", "eta_l1", "eta_l2", "phi_l1", "phi_l2", "pT_ll", "y_ll"]
 JET_QUANTITIES = ["pT", "y", "phi", "m", "tau1", "tau2", "tau3", "Ntracks"]
 JET_COLUMNS = [f"{q}_trackj{j}" for j in (1, 2) for q in JET_QUANTITIES]
-COLUMNS = LEPTON_COLUMNS + JET_COLUMNS      # the 24 observables, in the release's order
+COLUMNS = LEPTON_COLUMNS + JET_COLUMNS  # the 24 observables, in the release's order
 UNITS = {"pT": "GeV", "m": "GeV", "tau1": "GeV", "tau2": "GeV", "tau3": "GeV"}
 
 
@@ -57,13 +57,28 @@ def dilepton(muons: np.ndarray) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore"):
         m_ll = np.sqrt(np.maximum(e**2 - px**2 - py**2 - pz**2, 0))
         pt_ll = np.hypot(px, py)
-        ok = ((l1[:, 0] > C.MUON_PT_MIN_GEV) & (l2[:, 0] > C.MUON_PT_MIN_GEV)
-              & (np.abs(l1[:, 1]) < C.MUON_ETA_MAX) & (np.abs(l2[:, 1]) < C.MUON_ETA_MAX)
-              & (l1[:, 3] * l2[:, 3] < 0)
-              & (m_ll > C.MLL_WINDOW_GEV[0]) & (m_ll < C.MLL_WINDOW_GEV[1]) & (pt_ll > C.PTLL_MIN_GEV))
-    return {"pT_l1": l1[:, 0], "pT_l2": l2[:, 0], "eta_l1": l1[:, 1], "eta_l2": l2[:, 1],
-            "phi_l1": l1[:, 2], "phi_l2": l2[:, 2], "pT_ll": pt_ll, "y_ll": rapidity(pz, e),
-            "m_ll": m_ll, "pass": ok}
+        ok = (
+            (l1[:, 0] > C.MUON_PT_MIN_GEV)
+            & (l2[:, 0] > C.MUON_PT_MIN_GEV)
+            & (np.abs(l1[:, 1]) < C.MUON_ETA_MAX)
+            & (np.abs(l2[:, 1]) < C.MUON_ETA_MAX)
+            & (l1[:, 3] * l2[:, 3] < 0)
+            & (m_ll > C.MLL_WINDOW_GEV[0])
+            & (m_ll < C.MLL_WINDOW_GEV[1])
+            & (pt_ll > C.PTLL_MIN_GEV)
+        )
+    return {
+        "pT_l1": l1[:, 0],
+        "pT_l2": l2[:, 0],
+        "eta_l1": l1[:, 1],
+        "eta_l2": l2[:, 1],
+        "phi_l1": l1[:, 2],
+        "phi_l2": l2[:, 2],
+        "pT_ll": pt_ll,
+        "y_ll": rapidity(pz, e),
+        "m_ll": m_ll,
+        "pass": ok,
+    }
 
 
 def _awkward_tracks(counts, pt, eta, phi):
@@ -83,8 +98,13 @@ def nsubjettiness(constituents, n_max: int = 3):
     if len(constituents) == 0:
         return np.zeros((0, n_max))
     cs = fastjet.ClusterSequence(constituents, fastjet.JetDefinition(fastjet.kt_algorithm, C.JET_R))
-    taus = cs.njettiness(njets=list(range(1, n_max + 1)), beta=1.0, R0=C.JET_R,
-                         measure_definition="UnnormalizedMeasure", axes_definition="KT_Axes")
+    taus = cs.njettiness(
+        njets=list(range(1, n_max + 1)),
+        beta=1.0,
+        R0=C.JET_R,
+        measure_definition="UnnormalizedMeasure",
+        axes_definition="KT_Axes",
+    )
     return ak.to_numpy(taus).astype(float).reshape(len(constituents), n_max)
 
 
@@ -97,8 +117,9 @@ def track_jets(counts, pt, eta, phi, n_jets: int = 2) -> dict[str, np.ndarray]:
     counts = np.asarray(counts, np.int64)
     pt, eta, phi = (np.asarray(a, float) for a in (pt, eta, phi))
     if counts.ndim != 1 or counts.sum() != len(pt) or not (len(pt) == len(eta) == len(phi)):
-        raise ValueError(f"track arrays ({len(pt)}, {len(eta)}, {len(phi)}) do not match the "
-                         f"per-event counts (sum {counts.sum()})")
+        raise ValueError(
+            f"track arrays ({len(pt)}, {len(eta)}, {len(phi)}) do not match the per-event counts (sum {counts.sum()})"
+        )
     n = len(counts)
     keep = (pt > C.TRACK_PT_MIN_GEV) & (np.abs(eta) < C.TRACK_ETA_MAX)
     event = np.repeat(np.arange(n), counts)
@@ -107,7 +128,7 @@ def track_jets(counts, pt, eta, phi, n_jets: int = 2) -> dict[str, np.ndarray]:
     cs = fastjet.ClusterSequence(tracks, fastjet.JetDefinition(fastjet.antikt_algorithm, C.JET_R))
     jets = cs.inclusive_jets(min_pt=C.JET_PT_MIN_GEV)
     cons = cs.constituents(min_pt=C.JET_PT_MIN_GEV)
-    jpx, jpy, jpz, je = jets.px, jets.py, jets.pz, jets.E
+    jpx, jpy, jpz = jets.px, jets.py, jets.pz
     jpt = np.sqrt(jpx**2 + jpy**2)
     jeta = np.arcsinh(jpz / jpt)
     ok = np.abs(jeta) < C.JET_ETA_MAX
@@ -120,9 +141,16 @@ def track_jets(counts, pt, eta, phi, n_jets: int = 2) -> dict[str, np.ndarray]:
     fj = ak.flatten(jets)
     fpx, fpy, fpz, fe = (ak.to_numpy(getattr(fj, c)) for c in ("px", "py", "pz", "E"))
     fpt = np.hypot(fpx, fpy)
-    vals = {"pT": fpt, "y": rapidity(fpz, fe), "phi": np.arctan2(fpy, fpx),
-            "m": np.sqrt(np.maximum(fe**2 - fpx**2 - fpy**2 - fpz**2, 0)),
-            "tau1": taus[:, 0], "tau2": taus[:, 1], "tau3": taus[:, 2], "Ntracks": ntr.astype(float)}
+    vals = {
+        "pT": fpt,
+        "y": rapidity(fpz, fe),
+        "phi": np.arctan2(fpy, fpx),
+        "m": np.sqrt(np.maximum(fe**2 - fpx**2 - fpy**2 - fpz**2, 0)),
+        "tau1": taus[:, 0],
+        "tau2": taus[:, 1],
+        "tau3": taus[:, 2],
+        "Ntracks": ntr.astype(float),
+    }
     ev = np.repeat(np.arange(n), njet)
     rank = np.arange(len(ev)) - np.repeat(np.cumsum(njet) - njet, njet)
     out = {}
@@ -160,8 +188,12 @@ def derived(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     px, py, pz, e = (a + b for a, b in zip(*p))
     m_jj = np.sqrt(np.maximum(e**2 - px**2 - py**2 - pz**2, 0))
     m_jj = np.where(np.isnan(e), np.nan, m_jj)
-    return {"tau21_trackj1": tau21, "tau32_trackj1": tau32, "m_jj": m_jj,
-            "dy_jj": np.abs(table["y_trackj1"] - table["y_trackj2"])}
+    return {
+        "tau21_trackj1": tau21,
+        "tau32_trackj1": tau32,
+        "m_jj": m_jj,
+        "dy_jj": np.abs(table["y_trackj1"] - table["y_trackj2"]),
+    }
 
 
 def edges(column: str, values, n_bins: int = 12) -> np.ndarray:

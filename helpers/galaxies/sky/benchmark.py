@@ -18,15 +18,18 @@ from helpers.galaxies.sky.render import render
 
 def run(n: int = 300, workers: int = 1) -> dict:
     cat = load_catalogue(15_000, seed=0)
-    render(cat, range(20), ("sdss", "hsc"), progress=False)           # warm GalSim's Sersic tables
+    render(cat, range(20), ("sdss", "hsc"), progress=False)  # warm GalSim's Sersic tables
     out = {"n": n, "workers": workers}
     for surveys in (("sdss",), ("hsc",), ("sdss", "hsc")):
         t = time.perf_counter()
         render(cat, range(n), surveys, workers=workers, progress=False)
         dt = time.perf_counter() - t
         key = "+".join(surveys)
-        out[key] = {"seconds": round(dt, 2), "galaxies_per_s": round(n / dt, 1),
-                    "minutes_for_15000": round(15_000 / (n / dt) / 60, 1)}
+        out[key] = {
+            "seconds": round(dt, 2),
+            "galaxies_per_s": round(n / dt, 1),
+            "minutes_for_15000": round(15_000 / (n / dt) / 60, 1),
+        }
     return out
 
 

@@ -20,8 +20,8 @@ NMGY_ZERO_POINT = 22.5
 
 # --- Sample selection: SDSS main galaxy sample, r < 17.77 (Strauss et al. 2002); thesis range 0 < z < 0.2.
 R_MAG_LIMIT = 17.77
-R_MAG_BRIGHT = 14.0          # bright limit of SDSS spectroscopic targeting (fibre cross-talk), ~14.5 (Strauss 2002)
-Z_MIN, Z_MAX = 0.005, 0.2    # z > 0.005 keeps the Hubble flow well defined (assumption)
+R_MAG_BRIGHT = 14.0  # bright limit of SDSS spectroscopic targeting (fibre cross-talk), ~14.5 (Strauss 2002)
+Z_MIN, Z_MAX = 0.005, 0.2  # z > 0.005 keeps the Hubble flow well defined (assumption)
 
 # --- Luminosity function (Schechter) in the ^{0.1}r band: Blanton et al. 2003,
 # M* - 5 log10 h = -20.44, alpha = -1.05; with h = 0.7.
@@ -43,17 +43,17 @@ P_ELLIPTICAL_FAINT, P_ELLIPTICAL_BRIGHT, P_ELLIPTICAL_MID, P_ELLIPTICAL_WIDTH = 
 P_S0 = 0.12
 
 # --- Structural parameters (shared/notes/galaxy-sim.md; assumptions unless cited)
-SERSIC_N_ELLIPTICAL = (4.0, 0.8, 2.5, 6.0)   # mean, sd, clip low, clip high
-SERSIC_N_STEP = 0.25                          # n is quantised so GalSim can reuse its Sersic tables
-Q_ELLIPTICAL = (0.5, 1.0)                     # uniform axis ratio
-BT_S0 = (0.4, 0.7)                            # uniform bulge-to-total
-BT_SPIRAL_BETA = (2.0, 6.0)                   # B/T ~ Beta(2, 6)
-BULGE_TO_DISK_SIZE = 0.25                     # bulge R50 / disk R50 (assumption)
-COS_I_RANGE = (0.15, 1.0)                     # cos i ~ U(0.15, 1) for disks
-DISK_THICKNESS = 0.2                          # intrinsic axis ratio q0 of a disk seen edge-on
+SERSIC_N_ELLIPTICAL = (4.0, 0.8, 2.5, 6.0)  # mean, sd, clip low, clip high
+SERSIC_N_STEP = 0.25  # n is quantised so GalSim can reuse its Sersic tables
+Q_ELLIPTICAL = (0.5, 1.0)  # uniform axis ratio
+BT_S0 = (0.4, 0.7)  # uniform bulge-to-total
+BT_SPIRAL_BETA = (2.0, 6.0)  # B/T ~ Beta(2, 6)
+BULGE_TO_DISK_SIZE = 0.25  # bulge R50 / disk R50 (assumption)
+COS_I_RANGE = (0.15, 1.0)  # cos i ~ U(0.15, 1) for disks
+DISK_THICKNESS = 0.2  # intrinsic axis ratio q0 of a disk seen edge-on
 ARM_M_CHOICES, ARM_M_PROBS = (2, 3, 4), (0.6, 0.25, 0.15)
-PITCH_DEG = (18.0, 6.0, 8.0, 35.0)            # mean, sd, clip: Kennicutt 1981-like grand-design pitch
-ARM_AMPLITUDE = (0.15, 0.5)                   # uniform amplitude of the log-spiral modulation
+PITCH_DEG = (18.0, 6.0, 8.0, 35.0)  # mean, sd, clip: Kennicutt 1981-like grand-design pitch
+ARM_AMPLITUDE = (0.15, 0.5)  # uniform amplitude of the log-spiral modulation
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,14 @@ class Survey:
     """An imaging survey as the generator needs it."""
 
     name: str
-    pixel_scale: float        # arcsec / pixel
-    stamp: int                # pixels per side
-    psf_fwhm_median: float    # arcsec
+    pixel_scale: float  # arcsec / pixel
+    stamp: int  # pixels per side
+    psf_fwhm_median: float  # arcsec
     psf_fwhm_sigma_ln: float  # log-normal scatter of the seeing
     psf_fwhm_clip: tuple[float, float]
-    psf_beta: float           # Moffat index
-    sb_1sigma: float          # 1-sigma per-pixel noise expressed as mag / arcsec^2
-    gain_e_per_nmgy: float    # electrons per nanomaggy in one exposure (source shot noise)
+    psf_beta: float  # Moffat index
+    sb_1sigma: float  # 1-sigma per-pixel noise expressed as mag / arcsec^2
+    gain_e_per_nmgy: float  # electrons per nanomaggy in one exposure (source shot noise)
 
     @property
     def extent(self) -> float:
@@ -78,7 +78,7 @@ class Survey:
     @property
     def sigma_pixel(self) -> float:
         """Sky-limited 1-sigma noise per pixel, in nanomaggies."""
-        return 10 ** (-0.4 * (self.sb_1sigma - NMGY_ZERO_POINT)) * self.pixel_scale ** 2
+        return 10 ** (-0.4 * (self.sb_1sigma - NMGY_ZERO_POINT)) * self.pixel_scale**2
 
 
 # SDSS r band: 0.396"/pix; seeing median 1.43" with quartiles 1.30"/1.58" (DR7 imaging pages), so the

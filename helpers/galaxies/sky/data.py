@@ -11,20 +11,34 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from helpers.pipeline.cache import cached_arrays
 from helpers.galaxies.sky import constants as C
 from helpers.galaxies.sky.population import sample_catalogue
 from helpers.galaxies.sky.render import render
 from helpers.galaxies.sky.votes import VoteModel, gz1_table
+from helpers.pipeline.cache import cached_arrays
 
 GENERATOR_VERSION = 1
-GZ1_COLUMNS = ("OBJID", "NVOTE", "P_EL", "P_CW", "P_ACW", "P_EDGE", "P_DK", "P_MG", "P_CS",
-               "P_EL_DEBIASED", "P_CS_DEBIASED", "SPIRAL", "ELLIPTICAL", "UNCERTAIN")
+GZ1_COLUMNS = (
+    "OBJID",
+    "NVOTE",
+    "P_EL",
+    "P_CW",
+    "P_ACW",
+    "P_EDGE",
+    "P_DK",
+    "P_MG",
+    "P_CS",
+    "P_EL_DEBIASED",
+    "P_CS_DEBIASED",
+    "SPIRAL",
+    "ELLIPTICAL",
+    "UNCERTAIN",
+)
 CLASS_NAMES = {2: ("spiral", "elliptical"), 3: ("spiral", "elliptical", "uncertain")}
 
 
@@ -43,17 +57,27 @@ def load_catalogue(n: int = 15_000, seed: int = 0, votes: VoteModel = VoteModel(
     def build():
         cat = sample_catalogue(int(n), seed)
         gz = gz1_table(cat, votes, seed + 1)
-        return {**{f"catalogue/{k}": v for k, v in cat.items()},
-                **{f"catalogue/{k}": v for k, v in gz.items()},
-                "catalogue/OBJID": cat["id"].copy()}
+        return {
+            **{f"catalogue/{k}": v for k, v in cat.items()},
+            **{f"catalogue/{k}": v for k, v in gz.items()},
+            "catalogue/OBJID": cat["id"].copy(),
+        }
 
     arrays = cached_arrays("sky-catalogue", params, build, version=GENERATOR_VERSION, fmt="h5")
     return {k.split("/", 1)[1]: v for k, v in arrays.items() if k.startswith("catalogue/")}
 
 
-def load_images(indices: Iterable[int], survey: str = "sdss", *, n: int = 15_000, seed: int = 0,
-                votes: VoteModel = VoteModel(), noise: bool = True, workers: int | None = None,
-                progress: bool = True) -> np.ndarray:
+def load_images(
+    indices: Iterable[int],
+    survey: str = "sdss",
+    *,
+    n: int = 15_000,
+    seed: int = 0,
+    votes: VoteModel = VoteModel(),
+    noise: bool = True,
+    workers: int | None = None,
+    progress: bool = True,
+) -> np.ndarray:
     """Cutouts ``(len(indices), stamp, stamp)`` of the chosen galaxies of a sky, in catalogue units
     (nanomaggies per pixel). Rendered once per (sky, survey, indices, noise), then read from cache."""
     s = C.survey(survey)
@@ -62,8 +86,13 @@ def load_images(indices: Iterable[int], survey: str = "sdss", *, n: int = 15_000
         raise ValueError(f"indices must be a non-empty 1-D list of galaxy indices, got shape {idx.shape}")
     if idx.min() < 0 or idx.max() >= n:
         raise IndexError(f"galaxy indices must lie in [0, {n}), got range [{idx.min()}, {idx.max()}]")
-    params = {**_sky_params(n, seed, votes), "survey": s.name, "noise": bool(noise),
-              "indices_sha256": hashlib.sha256(idx.tobytes()).hexdigest(), "count": int(idx.size)}
+    params = {
+        **_sky_params(n, seed, votes),
+        "survey": s.name,
+        "noise": bool(noise),
+        "indices_sha256": hashlib.sha256(idx.tobytes()).hexdigest(),
+        "count": int(idx.size),
+    }
 
     def build():
         cat = load_catalogue(n, seed, votes)
@@ -107,14 +136,18 @@ def _read_cutout(path: Path) -> np.ndarray:
     img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if img is None:
         raise ValueError(f"{path}: not a readable image (expected FITS, PNG or JPEG)")
-    if img.ndim == 3:                                    # colour cutout: BGR(A) -> mean of the colours
+    if img.ndim == 3:  # colour cutout: BGR(A) -> mean of the colours
         img = img[..., :3].mean(axis=2)
     return img.astype(np.float32)
 
 
-def load_gz1(csv_path: str | os.PathLike, cutout_dir: str | os.PathLike | None = None, *,
-             size: int | None = 64, extensions: Sequence[str] = (".fits", ".png", ".jpg", ".jpeg"),
-             ) -> dict[str, object]:
+def load_gz1(
+    csv_path: str | os.PathLike,
+    cutout_dir: str | os.PathLike | None = None,
+    *,
+    size: int | None = 64,
+    extensions: Sequence[str] = (".fits", ".png", ".jpg", ".jpeg"),
+) -> dict[str, object]:
     """A real GZ1 table (CSV with GZ1 column names) and, optionally, its cutouts.
 
     Cutouts are looked up as ``cutout_dir/<OBJID><ext>``. With ``size`` set, every cutout must be
@@ -154,8 +187,10 @@ def load_gz1(csv_path: str | os.PathLike, cutout_dir: str | os.PathLike | None =
             raise ValueError(f"{csv_path}: {col} must lie in [0, 1]; range [{cat[col].min()}, {cat[col].max()}]")
     if np.any(cat["SPIRAL"] + cat["ELLIPTICAL"] + cat["UNCERTAIN"] != 1):
         i = int(np.flatnonzero(cat["SPIRAL"] + cat["ELLIPTICAL"] + cat["UNCERTAIN"] != 1)[0])
-        raise ValueError(f"{csv_path}: galaxy OBJID {cat['OBJID'][i]} does not have exactly one of "
-                         "SPIRAL / ELLIPTICAL / UNCERTAIN set")
+        raise ValueError(
+            f"{csv_path}: galaxy OBJID {cat['OBJID'][i]} does not have exactly one of "
+            "SPIRAL / ELLIPTICAL / UNCERTAIN set"
+        )
     images = None
     if cutout_dir is not None:
         cutout_dir = Path(cutout_dir)

@@ -15,8 +15,7 @@ def point_source(survey: str, fwhm: float | None = None, offset: tuple[float, fl
 
     s = C.survey(survey)
     star = galsim.Convolve([galsim.DeltaFunction(flux=1.0), psf(s, fwhm)])
-    return star.drawImage(nx=s.stamp, ny=s.stamp, scale=s.pixel_scale,
-                          offset=offset).array.astype(np.float64)
+    return star.drawImage(nx=s.stamp, ny=s.stamp, scale=s.pixel_scale, offset=offset).array.astype(np.float64)
 
 
 def fit_fwhm(stamp: np.ndarray, survey: str) -> float:
@@ -42,8 +41,7 @@ def fit_fwhm(stamp: np.ndarray, survey: str) -> float:
         return float(((model / model.sum() - data) ** 2).sum())
 
     lo, hi = s.psf_fwhm_clip
-    return float(minimize_scalar(loss, bounds=(0.5 * lo, 1.5 * hi), method="bounded",
-                                 options={"xatol": 1e-4}).x)
+    return float(minimize_scalar(loss, bounds=(0.5 * lo, 1.5 * hi), method="bounded", options={"xatol": 1e-4}).x)
 
 
 def arm_snr_measured(cat: dict, indices, survey: str = "sdss") -> np.ndarray:

@@ -75,12 +75,12 @@ def sigma_ln_r50(m_abs) -> np.ndarray:
 def _sample_z_m(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """(z, M_r) of n galaxies passing R_MAG_BRIGHT <= r <= R_MAG_LIMIT, by rejection."""
     zg = np.linspace(C.Z_MIN, C.Z_MAX, 4001)
-    dvdz = comoving_distance(zg) ** 2 / _e_of_z(zg)          # dV/dz up to a constant
+    dvdz = comoving_distance(zg) ** 2 / _e_of_z(zg)  # dV/dz up to a constant
     cdf_z = np.cumsum(dvdz)
     cdf_z /= cdf_z[-1]
     mg = np.linspace(*C.M_ABS_RANGE, 4001)
     x = 10 ** (-0.4 * (mg - C.SCHECHTER_MSTAR))
-    phi = x ** (C.SCHECHTER_ALPHA + 1) * np.exp(-x)            # Schechter per magnitude
+    phi = x ** (C.SCHECHTER_ALPHA + 1) * np.exp(-x)  # Schechter per magnitude
     cdf_m = np.cumsum(phi)
     cdf_m /= cdf_m[-1]
     zs, ms, have = [], [], 0
@@ -114,7 +114,8 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
 
     # morphology: early-type fraction rises with luminosity
     p_ell = C.P_ELLIPTICAL_FAINT + (C.P_ELLIPTICAL_BRIGHT - C.P_ELLIPTICAL_FAINT) / (
-        1 + np.exp((m_abs - C.P_ELLIPTICAL_MID) / C.P_ELLIPTICAL_WIDTH))
+        1 + np.exp((m_abs - C.P_ELLIPTICAL_MID) / C.P_ELLIPTICAL_WIDTH)
+    )
     u = rng.random(n)
     gtype = np.where(u < p_ell, ELLIPTICAL, np.where(u < p_ell + C.P_S0, S0, SPIRAL)).astype(np.int8)
     early = gtype != SPIRAL
@@ -129,12 +130,13 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
     sersic_n = np.round(sersic_n / C.SERSIC_N_STEP) * C.SERSIC_N_STEP
     q = np.where(gtype == ELLIPTICAL, rng.uniform(*C.Q_ELLIPTICAL, n), rng.uniform(0.7, 1.0, n))
 
-    bt = np.select([gtype == ELLIPTICAL, gtype == S0],
-                   [np.ones(n), rng.uniform(*C.BT_S0, n)], rng.beta(*C.BT_SPIRAL_BETA, n))
+    bt = np.select(
+        [gtype == ELLIPTICAL, gtype == S0], [np.ones(n), rng.uniform(*C.BT_S0, n)], rng.beta(*C.BT_SPIRAL_BETA, n)
+    )
     bulge_r50 = np.where(gtype == ELLIPTICAL, r50, C.BULGE_TO_DISK_SIZE * r50)
     cos_i = np.where(gtype == ELLIPTICAL, 1.0, rng.uniform(*C.COS_I_RANGE, n))
     q0 = C.DISK_THICKNESS
-    q_disk = np.sqrt(cos_i ** 2 + q0 ** 2 * (1 - cos_i ** 2))
+    q_disk = np.sqrt(cos_i**2 + q0**2 * (1 - cos_i**2))
     pa = rng.uniform(0, np.pi, n)
 
     is_sp = gtype == SPIRAL
@@ -151,10 +153,26 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
 
     return {
         "id": np.arange(n, dtype=np.int64),
-        "z": z, "m_abs": m_abs, "mag_r": mag, "flux": flux, "type": gtype,
-        "r50_kpc": r50_kpc, "r50": r50, "sersic_n": sersic_n, "q": q, "bt": bt,
-        "bulge_r50": bulge_r50, "cos_i": cos_i, "q_disk": q_disk, "pa": pa,
-        "arms": arms, "pitch_deg": pitch, "arm_amp": amp, "chirality": chir, "arm_phase": phase,
-        "psf_sdss": seeing(C.SDSS), "psf_hsc": seeing(C.HSC),
-        "seed": rng.integers(0, 2 ** 31 - 1, n, dtype=np.int64),
+        "z": z,
+        "m_abs": m_abs,
+        "mag_r": mag,
+        "flux": flux,
+        "type": gtype,
+        "r50_kpc": r50_kpc,
+        "r50": r50,
+        "sersic_n": sersic_n,
+        "q": q,
+        "bt": bt,
+        "bulge_r50": bulge_r50,
+        "cos_i": cos_i,
+        "q_disk": q_disk,
+        "pa": pa,
+        "arms": arms,
+        "pitch_deg": pitch,
+        "arm_amp": amp,
+        "chirality": chir,
+        "arm_phase": phase,
+        "psf_sdss": seeing(C.SDSS),
+        "psf_hsc": seeing(C.HSC),
+        "seed": rng.integers(0, 2**31 - 1, n, dtype=np.int64),
     }

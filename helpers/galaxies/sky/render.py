@@ -11,7 +11,7 @@ in which order, or by how many worker processes.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -19,13 +19,14 @@ from helpers.galaxies.sky import constants as C
 from helpers.galaxies.sky.population import ELLIPTICAL, S0, SPIRAL
 
 _GSPARAMS = None
-_FINE_SCALE = C.HSC.pixel_scale / 2         # arcsec: samples the arm pattern at half an HSC pixel
+_FINE_SCALE = C.HSC.pixel_scale / 2  # arcsec: samples the arm pattern at half an HSC pixel
 
 
 def _gsparams():
     global _GSPARAMS
     if _GSPARAMS is None:
         import galsim
+
         _GSPARAMS = galsim.GSParams(maximum_fft_size=16384)
     return _GSPARAMS
 
@@ -44,8 +45,8 @@ def psf(survey: str | C.Survey, fwhm: float | None = None):
 def arm_pattern(row: Mapping[str, float], scale: float = _FINE_SCALE) -> np.ndarray:
     """The face-on arm modulation of a spiral's disk, in nanomaggies per fine pixel (sums to ~0)."""
     f_disk = (1 - row["bt"]) * row["flux"]
-    h = row["r50"] / 1.6783                                # exponential scale length from R50
-    half = min(max(6 * h, 4 * scale), C.SDSS.extent / np.sqrt(2))    # no further than the stamp corners
+    h = row["r50"] / 1.6783  # exponential scale length from R50
+    half = min(max(6 * h, 4 * scale), C.SDSS.extent / np.sqrt(2))  # no further than the stamp corners
     npix = 2 * int(np.ceil(half / scale)) + 1
     ax = (np.arange(npix) - npix // 2) * scale
     x, y = np.meshgrid(ax, ax)
@@ -55,9 +56,9 @@ def arm_pattern(row: Mapping[str, float], scale: float = _FINE_SCALE) -> np.ndar
     tan_pitch = np.tan(np.radians(row["pitch_deg"]))
     # log spiral: arms at theta = chirality * ln(r/h) / tan(pitch) + phase + 2 pi k / m
     wind = theta - row["chirality"] * np.log(rr / h) / tan_pitch
-    taper = 1 - np.exp(-(r / h) ** 2)                       # no arms inside the bulge region
-    sb = f_disk / (2 * np.pi * h * h) * np.exp(-r / h)      # disk surface brightness per arcsec^2
-    return (sb * row["arm_amp"] * taper * np.cos(row["arms"] * wind - row["arm_phase"]) * scale ** 2)
+    taper = 1 - np.exp(-((r / h) ** 2))  # no arms inside the bulge region
+    sb = f_disk / (2 * np.pi * h * h) * np.exp(-r / h)  # disk surface brightness per arcsec^2
+    return sb * row["arm_amp"] * taper * np.cos(row["arms"] * wind - row["arm_phase"]) * scale**2
 
 
 def intrinsic_profile(row: Mapping[str, float]):
@@ -69,18 +70,25 @@ def intrinsic_profile(row: Mapping[str, float]):
     total = float(row["flux"])
     kind = int(row["type"])
     if kind == ELLIPTICAL:
-        return galsim.Sersic(n=float(row["sersic_n"]), half_light_radius=float(row["r50"]),
-                             flux=total, gsparams=gsp).shear(q=float(row["q"]), beta=beta)
+        return galsim.Sersic(
+            n=float(row["sersic_n"]), half_light_radius=float(row["r50"]), flux=total, gsparams=gsp
+        ).shear(q=float(row["q"]), beta=beta)
     if kind not in (S0, SPIRAL):
         raise ValueError(f"galaxy type must be 0 (elliptical), 1 (S0) or 2 (spiral), got {kind}")
     bt = float(row["bt"])
-    bulge = galsim.Sersic(n=float(row["sersic_n"]), half_light_radius=float(row["bulge_r50"]),
-                          flux=bt * total, gsparams=gsp).shear(q=float(row["q"]), beta=beta)
+    bulge = galsim.Sersic(
+        n=float(row["sersic_n"]), half_light_radius=float(row["bulge_r50"]), flux=bt * total, gsparams=gsp
+    ).shear(q=float(row["q"]), beta=beta)
     disk = galsim.Exponential(half_light_radius=float(row["r50"]), flux=(1 - bt) * total, gsparams=gsp)
     if kind == SPIRAL and row["arm_amp"] > 0:
-        arms = galsim.InterpolatedImage(galsim.Image(arm_pattern(row), scale=_FINE_SCALE),
-                                        normalization="flux", pad_factor=2, gsparams=gsp,
-                                        calculate_stepk=False, calculate_maxk=False)
+        arms = galsim.InterpolatedImage(
+            galsim.Image(arm_pattern(row), scale=_FINE_SCALE),
+            normalization="flux",
+            pad_factor=2,
+            gsparams=gsp,
+            calculate_stepk=False,
+            calculate_maxk=False,
+        )
         disk = galsim.Add([disk, arms], gsparams=gsp)
     disk = disk.shear(q=float(row["q_disk"]), beta=beta)
     return galsim.Add([bulge, disk], gsparams=gsp)
@@ -98,21 +106,22 @@ def draw(profile, survey: str | C.Survey, fwhm: float | None = None, *, noise_se
     conv = galsim.Convolve([profile, psf(s, fwhm)], gsparams=_gsparams())
     img = conv.drawImage(nx=s.stamp, ny=s.stamp, scale=s.pixel_scale, method="auto")
     if noise_seed is not None:
-        var = galsim.Image(s.sigma_pixel ** 2 + np.clip(img.array, 0, None) / s.gain_e_per_nmgy,
-                           scale=s.pixel_scale)
+        var = galsim.Image(s.sigma_pixel**2 + np.clip(img.array, 0, None) / s.gain_e_per_nmgy, scale=s.pixel_scale)
         img.addNoise(galsim.VariableGaussianNoise(galsim.BaseDeviate(int(noise_seed)), var))
     return img.array.astype(np.float32)
 
 
-def render_galaxy(row: Mapping[str, float], surveys: Sequence[str] = ("sdss",), noise: bool = True
-                  ) -> dict[str, np.ndarray]:
+def render_galaxy(
+    row: Mapping[str, float], surveys: Sequence[str] = ("sdss",), noise: bool = True
+) -> dict[str, np.ndarray]:
     """Cutouts of one catalogue row in each named survey (seeing from the row's ``psf_<survey>``)."""
     prof = intrinsic_profile(row)
     out = {}
     for k, name in enumerate(surveys):
         s = C.survey(name)
-        out[s.name] = draw(prof, s, row[f"psf_{s.name}"],
-                           noise_seed=(int(row["seed"]) * 7 + 1 + k) % (2 ** 31 - 1) if noise else None)
+        out[s.name] = draw(
+            prof, s, row[f"psf_{s.name}"], noise_seed=(int(row["seed"]) * 7 + 1 + k) % (2**31 - 1) if noise else None
+        )
     return out
 
 
@@ -129,9 +138,15 @@ def _work(args):
     return [render_galaxy(r, surveys, noise) for r in rows]
 
 
-def render(cat: Mapping[str, np.ndarray], indices: Iterable[int] | None = None,
-           surveys: Sequence[str] = ("sdss",), *, noise: bool = True, workers: int | None = None,
-           progress: bool = True) -> dict[str, np.ndarray]:
+def render(
+    cat: Mapping[str, np.ndarray],
+    indices: Iterable[int] | None = None,
+    surveys: Sequence[str] = ("sdss",),
+    *,
+    noise: bool = True,
+    workers: int | None = None,
+    progress: bool = True,
+) -> dict[str, np.ndarray]:
     """Cutouts of the selected galaxies: ``{survey: (n, stamp, stamp) float32}``.
 
     ``workers`` processes (default: ``PHYSML_THREADS`` or 1) draw chunks of galaxies; the result is
@@ -147,8 +162,7 @@ def render(cat: Mapping[str, np.ndarray], indices: Iterable[int] | None = None,
     workers = int(workers or os.environ.get("PHYSML_THREADS", 1))
     out = {s: np.empty((idx.size, C.survey(s).stamp, C.survey(s).stamp), np.float32) for s in names}
     chunk = 25
-    jobs = [([_row(cat, int(i)) for i in idx[a:a + chunk]], names, noise)
-            for a in range(0, idx.size, chunk)]
+    jobs = [([_row(cat, int(i)) for i in idx[a : a + chunk]], names, noise) for a in range(0, idx.size, chunk)]
     bar = tqdm(total=idx.size, desc=f"drawing {'+'.join(names)}", disable=not progress, leave=False)
     pos = 0
 
@@ -175,8 +189,9 @@ def render(cat: Mapping[str, np.ndarray], indices: Iterable[int] | None = None,
     return out
 
 
-def match_survey(image: np.ndarray, source: str | C.Survey, source_fwhm: float,
-                 target: str | C.Survey, target_fwhm: float) -> np.ndarray:
+def match_survey(
+    image: np.ndarray, source: str | C.Survey, source_fwhm: float, target: str | C.Survey, target_fwhm: float
+) -> np.ndarray:
     """Re-observe a cutout as another survey would: undo the source PSF and pixel, apply the target's.
 
     The kernel ``target PSF x target pixel / (source PSF x source pixel)`` is well behaved only when
@@ -190,13 +205,20 @@ def match_survey(image: np.ndarray, source: str | C.Survey, source_fwhm: float,
     if image.shape != (src.stamp, src.stamp):
         raise ValueError(f"a {src.name} cutout must be {src.stamp}x{src.stamp}, got {image.shape}")
     if target_fwhm <= source_fwhm:
-        raise ValueError(f"PSF matching only sharpens noise away when the target seeing is worse: "
-                         f"target FWHM {target_fwhm} <= source FWHM {source_fwhm}")
+        raise ValueError(
+            f"PSF matching only sharpens noise away when the target seeing is worse: "
+            f"target FWHM {target_fwhm} <= source FWHM {source_fwhm}"
+        )
     gsp = _gsparams()
     ii = galsim.InterpolatedImage(galsim.Image(image, scale=src.pixel_scale), gsparams=gsp)
-    kernel = galsim.Convolve([galsim.Deconvolve(galsim.Convolve([psf(src, source_fwhm),
-                                                                  galsim.Pixel(src.pixel_scale)])),
-                              psf(tgt, target_fwhm)], gsparams=gsp)
+    kernel = galsim.Convolve(
+        [
+            galsim.Deconvolve(galsim.Convolve([psf(src, source_fwhm), galsim.Pixel(src.pixel_scale)])),
+            psf(tgt, target_fwhm),
+        ],
+        gsparams=gsp,
+    )
     out = galsim.Convolve([ii, kernel], gsparams=gsp).drawImage(
-        nx=tgt.stamp, ny=tgt.stamp, scale=tgt.pixel_scale, method="auto")
+        nx=tgt.stamp, ny=tgt.stamp, scale=tgt.pixel_scale, method="auto"
+    )
     return out.array.astype(np.float32)

@@ -32,17 +32,17 @@ ANSWERS = ("EL", "CW", "ACW", "EDGE", "DK", "MG")
 class VoteModel:
     """Parameters of the volunteer model (assumptions, calibrated in chapter 3 to GZ1's flag shares)."""
 
-    snr_half: float = 2.0         # arm S/N at which half the volunteers see arms
-    snr_slope: float = 2.0        # steepness of that transition (in log S/N)
-    edge_q: float = 0.42          # apparent axis ratio below which a disk reads as edge-on
+    snr_half: float = 2.0  # arm S/N at which half the volunteers see arms
+    snr_slope: float = 2.0  # steepness of that transition (in log S/N)
+    edge_q: float = 0.42  # apparent axis ratio below which a disk reads as edge-on
     edge_width: float = 0.06
-    dk_base: float = 0.13         # "star / don't know" for a well-resolved galaxy
-    dk_small: float = 0.20        # extra "don't know" for a galaxy as small as the PSF
-    merger: float = 0.02          # merger votes (no mergers are simulated)
-    smooth_arms: float = 0.10     # spiral votes given to a smooth galaxy (seeing structure in noise)
-    wrong_hand: float = 0.08      # share of spiral votes with the wrong winding direction
-    concentration: float = 7.0    # Dirichlet concentration: lower = more disagreement
-    votes_mean: float = 38.0      # mean number of votes per galaxy (GZ1: ~ 50e6 clicks / ~ 9e5 galaxies)
+    dk_base: float = 0.13  # "star / don't know" for a well-resolved galaxy
+    dk_small: float = 0.20  # extra "don't know" for a galaxy as small as the PSF
+    merger: float = 0.02  # merger votes (no mergers are simulated)
+    smooth_arms: float = 0.10  # spiral votes given to a smooth galaxy (seeing structure in noise)
+    wrong_hand: float = 0.08  # share of spiral votes with the wrong winding direction
+    concentration: float = 7.0  # Dirichlet concentration: lower = more disagreement
+    votes_mean: float = 38.0  # mean number of votes per galaxy (GZ1: ~ 50e6 clicks / ~ 9e5 galaxies)
     votes_min: int = 10
 
     def as_dict(self) -> dict:
@@ -57,18 +57,18 @@ def visibility(cat: dict[str, np.ndarray], survey: str = "sdss") -> dict[str, np
     h = cat["r50"] / 1.6783
     q = np.where(cat["type"] == ELLIPTICAL, cat["q"], cat["q_disk"])
     # integrate the matched-filter S/N over radius: (S/N)^2 = sum over annuli of a(r)^2 dN(r) / 2 / sigma^2
-    x = np.linspace(0.25, 6.0, 47)[None, :]                                    # r / h
+    x = np.linspace(0.25, 6.0, 47)[None, :]  # r / h
     hh, qd = h[:, None], cat["q_disk"][:, None]
     f_disk = ((1 - cat["bt"]) * cat["flux"])[:, None]
-    sb = f_disk / (2 * np.pi * hh * hh * qd) * np.exp(-x)                        # nmgy / arcsec^2
+    sb = f_disk / (2 * np.pi * hh * hh * qd) * np.exp(-x)  # nmgy / arcsec^2
     m = np.maximum(cat["arms"], 1)[:, None]
     sin_pitch = np.sin(np.radians(np.maximum(cat["pitch_deg"], 1.0)))[:, None]
-    lam = 2 * np.pi * x * hh * sin_pitch / m * np.sqrt(qd)                        # across the arms
+    lam = 2 * np.pi * x * hh * sin_pitch / m * np.sqrt(qd)  # across the arms
     sg = sig[:, None]
-    mtf = np.exp(-2 * np.pi ** 2 * sg ** 2 / lam ** 2) * np.abs(np.sinc(s.pixel_scale / lam))
-    amp_pix = sb * cat["arm_amp"][:, None] * (1 - np.exp(-x ** 2)) * mtf * s.pixel_scale ** 2
-    dn = 2 * np.pi * x * hh * hh * (x[0, 1] - x[0, 0]) * qd / s.pixel_scale ** 2  # pixels per annulus
-    snr = np.sqrt((amp_pix ** 2 * dn / 2).sum(axis=1)) / s.sigma_pixel
+    mtf = np.exp(-2 * np.pi**2 * sg**2 / lam**2) * np.abs(np.sinc(s.pixel_scale / lam))
+    amp_pix = sb * cat["arm_amp"][:, None] * (1 - np.exp(-(x**2))) * mtf * s.pixel_scale**2
+    dn = 2 * np.pi * x * hh * hh * (x[0, 1] - x[0, 0]) * qd / s.pixel_scale**2  # pixels per annulus
+    snr = np.sqrt((amp_pix**2 * dn / 2).sum(axis=1)) / s.sigma_pixel
     arm_snr = np.where(cat["type"] == SPIRAL, snr, 0.0)
     major = np.hypot(cat["r50"], sig)
     q_seen = np.hypot(q * cat["r50"], sig) / major
@@ -91,8 +91,9 @@ def vote_probabilities(cat: dict[str, np.ndarray], model: VoteModel = VoteModel(
     p_el = rest * (1 - edge) * (1 - arms_seen)
     hand = np.where(cat["chirality"] == 0, 0.0, cat["chirality"])
     share_acw = np.where(hand > 0, 1 - model.wrong_hand, np.where(hand < 0, model.wrong_hand, 0.5))
-    p = np.stack([p_el, p_spiral * (1 - share_acw), p_spiral * share_acw, p_edge, dk,
-                  np.full_like(dk, model.merger)], axis=1)
+    p = np.stack(
+        [p_el, p_spiral * (1 - share_acw), p_spiral * share_acw, p_edge, dk, np.full_like(dk, model.merger)], axis=1
+    )
     return p / p.sum(axis=1, keepdims=True)
 
 
@@ -106,9 +107,15 @@ def draw_votes(p: np.ndarray, model: VoteModel, rng: np.random.Generator) -> np.
     return np.stack([rng.multinomial(k, qi) for k, qi in zip(nvote, q)])
 
 
-def debias(p_el: np.ndarray, p_cs: np.ndarray, z: np.ndarray, m_abs: np.ndarray,
-           n_mag_bins: int = 8, n_z_bins: int = 10, min_count: int = 20
-           ) -> tuple[np.ndarray, np.ndarray]:
+def debias(
+    p_el: np.ndarray,
+    p_cs: np.ndarray,
+    z: np.ndarray,
+    m_abs: np.ndarray,
+    n_mag_bins: int = 8,
+    n_z_bins: int = 10,
+    min_count: int = 20,
+) -> tuple[np.ndarray, np.ndarray]:
     """Redshift debiasing of the elliptical / combined-spiral fractions (after Bamford et al. 2009).
 
     At fixed luminosity the morphological mix should not change with redshift; in each bin of
@@ -119,8 +126,10 @@ def debias(p_el: np.ndarray, p_cs: np.ndarray, z: np.ndarray, m_abs: np.ndarray,
     p_el = np.asarray(p_el, float)
     p_cs = np.asarray(p_cs, float)
     if not (p_el.shape == p_cs.shape == np.shape(z) == np.shape(m_abs)):
-        raise ValueError("p_el, p_cs, z and m_abs must have the same shape, got "
-                         f"{p_el.shape}, {p_cs.shape}, {np.shape(z)}, {np.shape(m_abs)}")
+        raise ValueError(
+            "p_el, p_cs, z and m_abs must have the same shape, got "
+            f"{p_el.shape}, {p_cs.shape}, {np.shape(z)}, {np.shape(m_abs)}"
+        )
     eps = 1e-3
     m_edges = np.quantile(m_abs, np.linspace(0, 1, n_mag_bins + 1))
     z_edges = np.quantile(z, np.linspace(0, 1, n_z_bins + 1))
@@ -137,7 +146,7 @@ def debias(p_el: np.ndarray, p_cs: np.ndarray, z: np.ndarray, m_abs: np.ndarray,
             if ref is None:
                 ref = ratio
             kappa[sel] = ratio - ref
-    w = 10 ** kappa
+    w = 10**kappa
     tot = p_el + p_cs
     denom = np.maximum(p_el + p_cs * w, 1e-12)
     return tot * p_el / denom, tot * p_cs * w / denom
@@ -158,8 +167,7 @@ def gz1_table(cat: dict[str, np.ndarray], model: VoteModel, seed: int) -> dict[s
     return {**out, **flags(el_d, cs_d)}
 
 
-def flags(p_el_debiased: np.ndarray, p_cs_debiased: np.ndarray, threshold: float = 0.8
-          ) -> dict[str, np.ndarray]:
+def flags(p_el_debiased: np.ndarray, p_cs_debiased: np.ndarray, threshold: float = 0.8) -> dict[str, np.ndarray]:
     """SPIRAL / ELLIPTICAL / UNCERTAIN (0/1 ints) from debiased fractions at ``threshold``."""
     if not 0.5 < threshold <= 1:
         raise ValueError(f"threshold must be in (0.5, 1] so the flags exclude each other, got {threshold}")
