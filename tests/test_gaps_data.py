@@ -56,3 +56,16 @@ def test_rejection_at_efficiency():
         rejection_at_efficiency(y, s, 1.0)
     with pytest.raises(ValueError, match="both signal"):
         rejection_at_efficiency(np.ones(5), np.ones(5), 0.5)
+
+
+def test_energy_loss_profile_aligns_on_the_largest_deposit():
+    from helpers.gaps.features import energy_loss_profile
+
+    x = np.zeros((2, 10, 12, 12))
+    x[0, 0:4, 5, 5] = [4.0, 5.0, 7.0, 30.0]  # a track stopping in layer 3
+    x[0, 6, 1, 1] = 0.05
+    x[1, 9, 0, 11] = 12.0  # a lone deposit in the bottom layer
+    p = energy_loss_profile(x)
+    assert p.shape == (2, 19)
+    np.testing.assert_array_equal(p[0, 6:10], [4.0, 5.0, 7.0, 30.0])  # index 9 = the maximum
+    assert p[0].sum() == 46.0 and p[1, 9] == 12.0 and p[1].sum() == 12.0

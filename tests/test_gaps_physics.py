@@ -86,3 +86,69 @@ def test_bad_beta_is_named(beta):
 def test_xray_energy_outside_table():
     with pytest.raises(ValueError, match="outside the XCOM table"):
         P.xray_mu(0.5)
+
+
+# --- X-ray energy absorption against NIST -----------------------------------------------------
+# NIST X-Ray Mass Attenuation Coefficients (Hubbell & Seltzer), silicon (Z = 14): μ/ρ and μ_en/ρ
+# in cm²/g at 30, 60 and 100 keV; μ_en/μ is the fraction of an interacting photon's energy that
+# stays in the medium (photoabsorption: all; Compton: the electron's share; Rayleigh: none).
+NIST_SI = {0.030: (1.436, 1.164), 0.060: (0.3207, 0.1434), 0.100: (0.1835, 0.04513)}
+
+
+@pytest.mark.parametrize("energy", sorted(NIST_SI))
+def test_xray_energy_absorbed_per_interaction_matches_nist_mu_en(energy):
+    mu, mu_en = NIST_SI[energy]
+    rng = np.random.default_rng(5)
+    _, deposit, E_out, _ = P.xray_interact(rng, np.full(400_000, energy))
+    np.testing.assert_allclose(deposit + E_out, energy)  # the photon's energy is shared, not made
+    assert deposit.mean() / energy == pytest.approx(mu_en / mu, rel=0.02)
+
+
+def test_xcom_partial_cross_sections_add_up_to_nist_total():
+    for energy, (mu, _) in NIST_SI.items():
+        assert sum(P.xray_partial_mu_rho(energy)) == pytest.approx(mu, rel=0.003)
+
+
+def test_compton_edge_of_a_100_kev_photon():
+    # by hand: T_max = E · 2k / (1 + 2k), k = E / m_e c² = 100 / 511 -> 28.1 keV
+    rng = np.random.default_rng(6)
+    cos = P.klein_nishina_cos(rng, np.full(200_000, 0.100))
+    T = 0.100 - P.compton_scattered_energy(0.100, cos)
+    assert T.max() <= 0.02813 and T.max() > 0.0278
+    # Klein–Nishina at k ≈ 0.2: more forward than backward, but far from Thomson's symmetry break
+    assert 0.05 < cos.mean() < 0.2
+
+
+def test_xray_beam_through_one_detector_absorbs_between_mu_en_and_mu():
+    """A pencil beam through 2.5 mm of Si at normal incidence: the energy left behind lies
+    between E(1 − exp(−μ_en ρ t)) (first interactions only) and E(1 − exp(−μ ρ t)) (everything
+    that interacts)."""
+    from helpers.gaps.geometry import Tracker
+    from helpers.gaps.simulate import _Deposits, photon_walk
+
+    tr = Tracker()
+    rho_t = C.SI_DENSITY * C.THICKNESS_CM
+    for energy, (mu, mu_en) in NIST_SI.items():
+        n = 100_000
+        deps = _Deposits()
+        pos = np.tile([[0.5 * tr.pitch, 0.5 * tr.pitch, -1e-9]], (n, 1))
+        i, j, _ = tr.detector_at(pos[:, 0], pos[:, 1])
+        photon_walk(
+            np.random.default_rng(7),
+            tr,
+            deps,
+            np.arange(n),
+            pos,
+            np.tile([[0.0, 0.0, -1.0]], (n, 1)),
+            np.full(n, energy),
+            np.zeros(n),
+            np.zeros(n, int),
+            i,
+            j,
+        )
+        ev, cell, e, t, kind = deps.arrays()
+        own = cell == tr.cell(0, i[0], j[0])
+        frac = e[own].sum() / (n * energy)
+        lo, hi = 1 - np.exp(-mu_en * rho_t), 1 - np.exp(-mu * rho_t)
+        assert lo * 0.97 < frac < hi, (energy, frac, lo, hi)
+        assert frac == pytest.approx(lo, rel=0.15)

@@ -7,7 +7,7 @@ from helpers.gaps import constants as C
 from helpers.gaps.data import load_dataset, load_events
 from helpers.gaps.geometry import Tracker
 from helpers.gaps.physics import kinetic_from_beta
-from helpers.gaps.simulate import KINDS, SPECIES, _primaries, simulate, to_grid
+from helpers.gaps.simulate import KINDS, SPECIES, FinalState, Spectrum, _primaries, annihilate, simulate, to_grid
 
 
 @pytest.fixture(scope="module")
@@ -19,12 +19,161 @@ def events():
     return out
 
 
-def test_energy_conservation_grid_equals_deposits():
-    ev = simulate("antideuteron", 500, incidence="random", seed=5, noise=0.0, threshold=0.0)
+# Energy released by one antinucleon annihilating on a nucleon bound in ²⁸Si, by hand:
+# 2 × 938.272 MeV (PDG) − 8.45 MeV (binding per nucleon of ²⁸Si, AME2020).
+RELEASED = {"antiproton": 2 * 938.272 - 8.45, "antideuteron": 2 * (2 * 938.272 - 8.45)}
+M_PI_CHARGED, M_PI_NEUTRAL = 139.570, 134.977  # PDG 2024
+
+
+@pytest.mark.parametrize("species", list(SPECIES))
+def test_annihilation_products_share_the_energy_released(species):
+    fs = annihilate(np.random.default_rng(1), 20_000, FinalState.default(species))
+    n = 20_000
+    assert fs["E_released"] == pytest.approx(RELEASED[species])
+    assert (fs["T"] >= 0).all() and (fs["E_local"] >= 0).all() and (fs["E_unseen"] >= 0).all()
+    pion = fs["kind"] == KINDS["pion"]
+    charged = np.bincount(fs["owner"][pion], weights=fs["T"][pion] + M_PI_CHARGED, minlength=n)
+    protons = np.bincount(fs["owner"][~pion], weights=fs["T"][~pion], minlength=n)
+    total = charged + fs["E_neutral"] + protons + fs["E_local"] + fs["E_unseen"]
+    np.testing.assert_allclose(total, RELEASED[species], rtol=1e-9)
+    # no event makes more than the annihilation releases, nor fewer than two pions
+    assert (charged + fs["E_neutral"] <= RELEASED[species] + 1e-6).all()
+    assert (fs["n_charged"] + fs["n_neutral"] >= 2).all()
+    assert (fs["E_neutral"] >= fs["n_neutral"] * M_PI_NEUTRAL - 1e-9).all()
+
+
+def test_annihilation_multiplicities_and_energies_at_their_sources():
+    fs = annihilate(np.random.default_rng(2), 50_000, FinalState.default("antiproton"))
+    pion = fs["kind"] == KINDS["pion"]
+    # Amsler 1998: ≈ 3 charged pions per p̄N annihilation at rest; Ekspong et al. 1961 (emulsion):
+    # 4.68 ± 0.12 pions in all, mean total energy 391 ± 10 MeV, i.e. 251 MeV kinetic
+    assert fs["n_charged"].mean() == pytest.approx(3.0, abs=0.1)
+    assert (fs["n_charged"] + fs["n_neutral"]).mean() == pytest.approx(4.68, abs=0.15)
+    assert fs["T"][pion].mean() == pytest.approx(391 - 139.6, rel=0.06)
+    assert pion.sum() == fs["n_charged"].sum()
+    # the nucleus gets what the pions leave: ≈ 1877 − 4.68 × 391 ≈ 50 MeV on average in emulsion
+    assert 20 < fs["E_nucleus"].mean() < 80
+    d = annihilate(np.random.default_rng(3), 20_000, FinalState.default("antideuteron"))
+    assert d["n_charged"].mean() == pytest.approx(6.0, abs=0.15)  # two antinucleons
+
+
+@pytest.mark.parametrize("species", list(SPECIES))
+def test_deposits_stay_within_the_energy_budget(species):
+    """By hand: what the silicon receives cannot exceed the primary's kinetic energy plus the
+    annihilation energy less the pion masses, plus the exotic atom's X-rays (< 0.21 MeV)."""
+    ev = simulate(species, 600, incidence="random", seed=5, noise=0.0, threshold=0.0)
+    mass = {"antiproton": 938.272, "antideuteron": 1875.613}[species]
+    T0 = mass * (1 / np.sqrt(1 - ev["beta"] ** 2) - 1)
+    budget = T0 + RELEASED[species] - ev["n_pions"] * M_PI_CHARGED - ev["n_neutral_pions"] * M_PI_NEUTRAL + 0.21
+    dep = np.bincount(ev["dep_event"], weights=ev["dep_edep"], minlength=600)
+    assert (dep <= budget).all()
+    assert (ev["dep_edep"] >= 0).all()
     grid = to_grid(ev)
-    per_event = np.bincount(ev["dep_event"], weights=ev["dep_edep"], minlength=500)
-    np.testing.assert_allclose(grid.sum(axis=(1, 2, 3)), per_event, rtol=1e-5)
-    assert (ev["dep_edep"] >= 0).all() and (grid >= 0).all()
+    assert (grid >= 0).all()
+
+
+@pytest.mark.parametrize("species", list(SPECIES))
+def test_annihilation_products_reach_the_detectors(species):
+    """Charged pions start inside the annihilation detector, so an event lacks pion deposits only
+    when it has no charged pion: Poisson, probability exp(−3 × antinucleons) (Amsler's ≈ 3)."""
+    ev = simulate(species, 2000, incidence="fixed", seed=8)
+    with_pion = np.zeros(2000, bool)
+    with_pion[ev["dep_event"][ev["dep_kind"] == KINDS["pion"]]] = True
+    expected = 1 - np.exp(-3.0 * {"antiproton": 1, "antideuteron": 2}[species])
+    assert with_pion.mean() == pytest.approx(expected, abs=0.025)
+    # hits outside the primary's column at 0°: the annihilation star
+    column = ev["stop_i"] * C.N_XY + ev["stop_j"]
+    outside = (ev["hit_cell"] % C.N_XY**2) != column[ev["hit_event"]]
+    assert np.bincount(ev["hit_event"][outside], minlength=2000).mean() > 1.5
+
+
+# Exotic-atom X-rays by hand: Bohr levels with the reduced mass, E = Ry (μ/m_e) Z² (1/n_f² − 1/n_i²),
+# Ry = 13.6057 eV, Z = 14, M(²⁸Si) = 27.9769 u × 931.494 MeV; lines of the notes (Aramaki's generator).
+def _bohr_kev(m, n_i, n_f):
+    M = 27.9769 * 931.494
+    mu = m * M / (m + M)
+    return 13.6057e-3 * mu / 0.51099895 * 14**2 * (1 / n_f**2 - 1 / n_i**2)
+
+
+BOHR_LINES_KEV = {
+    "antiproton": [_bohr_kev(938.272, 7, 6), _bohr_kev(938.272, 6, 5), _bohr_kev(938.272, 5, 4)],
+    "antideuteron": [_bohr_kev(1875.613, 9, 8), _bohr_kev(1875.613, 8, 7), _bohr_kev(1875.613, 7, 6)],
+}
+XRAY_YIELDS = {"antiproton": 0.73 + 0.84 + 0.70, "antideuteron": 0.80 + 0.93 + 0.94}
+
+
+@pytest.mark.parametrize("species", list(SPECIES))
+def test_xray_lines_and_yields_of_each_species(species, events):
+    ev = events[species, "fixed"]
+    xr = ev["dep_kind"] == KINDS["xray"]
+    values, counts = np.unique(np.round(1e3 * ev["dep_edep"][xr], 2), return_counts=True)
+    peaks = np.sort(values[np.argsort(counts)[-3:]])  # photoabsorbed lines are exact values
+    np.testing.assert_allclose(peaks, BOHR_LINES_KEV[species], rtol=0.01)
+    assert int(ev["n_xrays_emitted"]) / 3000 == pytest.approx(XRAY_YIELDS[species], rel=0.04)
+    # many events show an X-ray-sized hit (10–150 keV) away from the tracks
+    small = (ev["hit_edep"] > 0.010) & (ev["hit_edep"] < 0.150)
+    assert len(np.unique(ev["hit_event"][small])) / 3000 > 0.15
+
+
+def test_detector_noise_is_the_measured_resolution(events):
+    """Rogers et al. 2019: ≤ 4 keV FWHM for X-rays, i.e. σ ≈ 4 / 2.355 = 1.7 keV."""
+    ev = events["antiproton", "fixed"]
+    key = ev["dep_event"].astype(np.int64) * 1440 + ev["dep_cell"]
+    uniq, inv = np.unique(key, return_inverse=True)
+    true = np.bincount(inv, weights=ev["dep_edep"])
+    hit_key = ev["hit_event"].astype(np.int64) * 1440 + ev["hit_cell"]
+    resid = ev["hit_edep"].astype(float) - true[np.searchsorted(uniq, hit_key)]
+    assert 1e3 * resid.std() == pytest.approx(4 / 2.355, rel=0.1)
+
+
+def test_small_deposits_are_seen():
+    """The threshold sits below the X-ray lines and the pions' ≈ 0.8 MeV per layer: hits of tens of
+    keV and of about one MeV make up a good part of all hits."""
+    ev = simulate("antiproton", 1000, incidence="random", seed=12)
+    assert np.mean(ev["hit_edep"] < 0.2) > 0.05
+    assert np.mean(ev["hit_edep"] < 2.0) > 0.3
+
+
+def test_hit_time_is_the_first_deposit():
+    """At 0° the primary enters its stopping detector before it stops there: that detector's hit
+    time precedes the annihilation (whose products all come later)."""
+    ev = simulate("antideuteron", 800, incidence="fixed", seed=13)
+    cell = (ev["stop_layer"] * C.N_XY + ev["stop_i"]) * C.N_XY + ev["stop_j"]
+    hit = ev["hit_cell"] == cell[ev["hit_event"]]
+    t_hit = np.full(800, np.nan)
+    t_hit[ev["hit_event"][hit]] = ev["hit_time"][hit]
+    ok = np.isfinite(t_hit)
+    assert ok.mean() > 0.99
+    assert (t_hit[ok] < ev["stop_time"][ok]).all()
+    # and the primary's detector in the top layer is hit at entry: t ≈ 0 (2.5 mm at β ≥ 0.2 takes
+    # < 0.05 ns), although pions and X-rays may cross it later
+    top = ev["hit_cell"] == (ev["stop_i"] * C.N_XY + ev["stop_j"])[ev["hit_event"]]
+    assert top.sum() > 700 and ev["hit_time"][top].max() < 0.05
+
+
+@pytest.mark.parametrize("species,layer", [("antiproton", 4), ("antideuteron", 9)])
+def test_mono_energetic_primaries_stop_at_one_depth(species, layer):
+    """50 MeV per nucleon: PSTAR's CSDA range 2.852 g/cm² for p̄, twice that for d̄ (equal β).
+    Each layer holds 0.2325 × 2.33 = 0.5825 g/cm²: p̄ ends in layer 4 (2.33–2.91), d̄ in layer 9
+    (5.24–5.83)."""
+    ev = simulate(species, 1000, incidence="fixed", seed=14, spectrum=Spectrum.mono(50.0))
+    assert np.bincount(ev["stop_layer"]).argmax() == layer
+    assert np.mean(ev["stop_layer"] == layer) > 0.8
+    np.testing.assert_allclose(ev["beta"], 0.3140, atol=1e-3)  # β at 50 MeV/n, by hand
+
+
+def test_spectra_draw_what_they_say():
+    rng = np.random.default_rng(0)
+    b = Spectrum.uniform_kinetic(20.0, 100.0).beta(rng, 100_000, "antideuteron")
+    T_per_n = 1875.613 * (1 / np.sqrt(1 - b**2) - 1) / 2
+    assert T_per_n.min() >= 20 - 1e-9 and T_per_n.max() <= 100 + 1e-9
+    assert T_per_n.mean() == pytest.approx(60, rel=0.01)
+    b = Spectrum.mono(100.0, per_nucleon=False).beta(rng, 10, "antideuteron")
+    np.testing.assert_allclose(1875.613 * (1 / np.sqrt(1 - b**2) - 1), 100.0)
+    with pytest.raises(ValueError, match="unknown spectrum kind"):
+        Spectrum("flat")
+    with pytest.raises(ValueError, match="lo == hi"):
+        Spectrum("mono", 10.0, 20.0)
 
 
 def test_measured_grid_is_thresholded_and_non_negative(events):
@@ -56,7 +205,7 @@ def test_antideuterons_deposit_more_and_reach_deeper(events):
         tot_p, tot_d = gp.sum(axis=(1, 2, 3)), gd.sum(axis=(1, 2, 3))
         hits_p, hits_d = (gp > 0).sum(axis=(1, 2, 3)), (gd > 0).sum(axis=(1, 2, 3))
         assert tot_d.mean() > tot_p.mean() + 5 * np.hypot(tot_d.std(), tot_p.std()) / np.sqrt(3000)
-        assert (tot_d / hits_d).mean() > (tot_p / hits_p).mean()
+        assert hits_d.mean() > hits_p.mean()  # two annihilating antinucleons
     depth_p = events["antiproton", "fixed"]["stop_layer"]
     depth_d = events["antideuteron", "fixed"]["stop_layer"]
     assert depth_d.mean() > depth_p.mean() + 0.3
@@ -73,7 +222,9 @@ def test_annihilation_point_lies_in_silicon(events):
 
 def test_isotropic_flux_through_a_plane():
     rng = np.random.default_rng(0)
-    beta, theta, phi, pos, d = _primaries(rng, 200_000, C.M_PROTON, 0.2, 0.5, "random", Tracker())
+    beta, theta, phi, pos, d = _primaries(
+        rng, 200_000, "antiproton", Spectrum.uniform_beta(0.2, 0.5), "random", Tracker()
+    )
     # cos θ = √U  <=>  p(cos θ) = 2 cos θ: mean 2/3, and cos²θ uniform
     assert np.cos(theta).mean() == pytest.approx(2 / 3, abs=0.003)
     assert np.var(np.cos(theta) ** 2) == pytest.approx(1 / 12, abs=0.002)
@@ -117,6 +268,7 @@ def test_determinism_per_seed():
         (dict(beta_range=(0.5, 0.2)), r"0 < lo < hi < 1"),
         (dict(beta_range=0.3), "two numbers"),
         (dict(noise=-1.0), "noise must be"),
+        (dict(spectrum=(0.2, 0.5)), "spectrum must be a Spectrum"),
     ],
 )
 def test_bad_parameters_are_named(kwargs, match):
@@ -136,11 +288,13 @@ def test_bad_tracker(kwargs, match):
 
 def test_to_grid_and_dataset(tmp_path):
     d = load_dataset(150, incidence="random", seed=4, folder=tmp_path, progress=False)
+    other = load_dataset(150, incidence="random", seed=4, folder=tmp_path, progress=False, spectrum=Spectrum.mono(40.0))
+    assert not np.array_equal(d["x"], other["x"])  # the spectrum is part of the cache key
     assert d["x"].shape == (300, 10, 12, 12) and d["t"].shape == (300, 10, 12, 12)
     assert set(np.unique(d["y"])) == {0, 1} and d["y"].sum() == 150
     assert ((d["x"] > 0) == (d["t"] > 0)).all()
     again = load_dataset(150, incidence="random", seed=4, folder=tmp_path, progress=False)
     np.testing.assert_array_equal(d["x"], again["x"])
-    assert len(list(tmp_path.glob("gaps-events-*.npz"))) == 2
+    assert len(list(tmp_path.glob("gaps-events-*.npz"))) == 4
     with pytest.raises(ValueError, match="what must be"):
         to_grid(load_events("antiproton", 150, incidence="random", seed=1, folder=tmp_path), "charge")

@@ -6,8 +6,11 @@ import numpy as np
 
 from helpers.gaps import constants as C
 from helpers.gaps.geometry import Tracker
-from helpers.gaps.simulate import GENERATOR_VERSION, SPECIES, Prongs, simulate, to_grid
+from helpers.gaps.simulate import GENERATOR_VERSION, SPECIES, FinalState, Spectrum, simulate, to_grid
 from helpers.pipeline.cache import cached_arrays
+
+#: the generator setting of the chapter's data sets unless a notebook chooses another
+DEFAULT_SPECTRUM = Spectrum.uniform_beta(0.2, 0.5)
 
 
 def load_events(
@@ -16,27 +19,33 @@ def load_events(
     *,
     incidence="fixed",
     seed=0,
-    beta_range=(0.2, 0.5),
+    spectrum: Spectrum | None = None,
+    beta_range=None,
     noise=C.NOISE_MEV,
     threshold=C.THRESHOLD_MEV,
     tracker: Tracker | None = None,
-    prongs: Prongs | None = None,
+    final_state: FinalState | None = None,
     progress=True,
     folder=None,
 ) -> dict:
-    """:func:`helpers.gaps.simulate.simulate`'s events, from the on-disk cache when present."""
+    """:func:`helpers.gaps.simulate.simulate`'s events, from the on-disk cache when present.
+
+    ``spectrum`` defaults to :data:`DEFAULT_SPECTRUM`; ``beta_range=(lo, hi)`` is short for
+    ``Spectrum.uniform_beta(lo, hi)``."""
     tracker = tracker or Tracker()
-    prongs = prongs or (Prongs.default(species) if species in SPECIES else None)
+    if spectrum is None:
+        spectrum = Spectrum.uniform_beta(*beta_range) if beta_range is not None else DEFAULT_SPECTRUM
+    final_state = final_state or (FinalState.default(species) if species in SPECIES else None)
     params = {
         "species": species,
         "n_events": int(n_events),
         "incidence": incidence,
         "seed": int(seed),
-        "beta_range": [float(b) for b in beta_range],
+        "spectrum": spectrum.as_dict(),
         "noise": float(noise),
         "threshold": float(threshold),
         "tracker": tracker.as_dict(),
-        "prongs": None if prongs is None else vars(prongs),
+        "final_state": None if final_state is None else vars(final_state),
     }
     return cached_arrays(
         "gaps-events",
@@ -46,11 +55,11 @@ def load_events(
             n_events,
             incidence=incidence,
             seed=seed,
-            beta_range=beta_range,
+            spectrum=spectrum,
             noise=noise,
             threshold=threshold,
             tracker=tracker,
-            prongs=prongs,
+            final_state=final_state,
             progress=progress,
         ),
         version=GENERATOR_VERSION,

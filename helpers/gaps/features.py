@@ -42,3 +42,26 @@ def event_features(x: np.ndarray, t: np.ndarray | None = None) -> dict[str, np.n
                 np.nanmax(tt.reshape(n, -1), axis=1) - np.nanmin(tt.reshape(n, -1), axis=1)
             )
     return out
+
+
+def energy_loss_profile(x: np.ndarray) -> np.ndarray:
+    """The ΔE–E telescope's view of each event: the deposits of the (x, y) column that holds the
+    largest deposit, layer by layer, aligned on the layer of that deposit (the stopping layer
+    when the annihilation point carries the maximum).
+
+    Returns (n, 2·layers − 1): column ``layers − 1 + k`` holds the deposit ``k`` layers below the
+    maximum (negative ``k``: above it, where the primary came from), zero outside the tracker.
+    """
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"events must have shape (n, layers, x, y), got {x.shape}")
+    n, L, X, Y = x.shape
+    imax = x.reshape(n, -1).argmax(axis=1)
+    layer, rest = np.divmod(imax, X * Y)
+    i, j = np.divmod(rest, Y)
+    column = x[np.arange(n), :, i, j]  # (n, L)
+    out = np.zeros((n, 2 * L - 1), dtype=x.dtype)
+    rows = np.repeat(np.arange(n), L)
+    cols = (L - 1 - np.repeat(layer, L)) + np.tile(np.arange(L), n)
+    out[rows, cols] = column.ravel()
+    return out

@@ -155,17 +155,90 @@ def sample_landau_loss(rng, mean, mpv, xi, size=None):
 
 
 # --- X-rays ------------------------------------------------------------------------------------
-def xray_mu(E_mev):
-    """Linear attenuation coefficient of silicon (1/cm) at photon energy ``E_mev`` (XCOM, log–log)."""
+PHOTO, COMPTON, COHERENT = 0, 1, 2
+
+
+def _xcom_log_interp(E_mev, table_barn):
     E = np.asarray(E_mev, float) * 1e3
     if np.any(E < C.XCOM_E_KEV[0]) or np.any(E > C.XCOM_E_KEV[-1]):
         raise ValueError(f"photon energy {E} keV outside the XCOM table {C.XCOM_E_KEV[0]}–{C.XCOM_E_KEV[-1]} keV")
-    mu_rho = np.exp(np.interp(np.log(E), np.log(C.XCOM_E_KEV), np.log(C.XCOM_MU_RHO)))
-    return mu_rho * C.SI_DENSITY
+    return np.exp(np.interp(np.log(E), np.log(C.XCOM_E_KEV), np.log(table_barn))) * C.SI_BARN_TO_CM2_G
+
+
+def xray_partial_mu_rho(E_mev):
+    """XCOM partial mass attenuation coefficients of silicon (cm²/g) at ``E_mev``:
+    (photoelectric, incoherent, coherent), log–log interpolation of the tabulated values."""
+    return (
+        _xcom_log_interp(E_mev, C.XCOM_PHOTO_B),
+        _xcom_log_interp(E_mev, C.XCOM_INCOHERENT_B),
+        _xcom_log_interp(E_mev, C.XCOM_COHERENT_B),
+    )
+
+
+def xray_mu(E_mev):
+    """Linear attenuation coefficient of silicon (1/cm) at photon energy ``E_mev`` (XCOM, the sum
+    of its partial cross sections, coherent included)."""
+    return sum(xray_partial_mu_rho(E_mev)) * C.SI_DENSITY
 
 
 def xray_interaction_probability(E_mev, path_cm):
     return 1.0 - np.exp(-xray_mu(E_mev) * np.asarray(path_cm, float))
+
+
+def klein_nishina_cos(rng, E_mev):
+    """Scattering-angle cosines of Compton scattering on free electrons (Klein–Nishina), sampled
+    by rejection against the forward maximum 2 of (ε² (ε + 1/ε − sin²θ)), ε = E'/E."""
+    k = np.asarray(E_mev, float) / C.M_ELECTRON
+    out = np.empty(k.shape)
+    todo = np.arange(k.size)
+    while todo.size:
+        c = rng.uniform(-1.0, 1.0, todo.size)
+        eps = 1.0 / (1.0 + k.flat[todo] * (1.0 - c))
+        f = eps**2 * (eps + 1.0 / eps - (1.0 - c**2))
+        ok = rng.uniform(0.0, 2.0, todo.size) < f
+        out.flat[todo[ok]] = c[ok]
+        todo = todo[~ok]
+    return out
+
+
+def compton_scattered_energy(E_mev, cos_theta):
+    """Energy of the photon after Compton scattering by angle θ (MeV)."""
+    E = np.asarray(E_mev, float)
+    return E / (1.0 + E / C.M_ELECTRON * (1.0 - np.asarray(cos_theta, float)))
+
+
+def xray_interact(rng, E_mev):
+    """One photon interaction in silicon at energies ``E_mev``: the process (PHOTO, COMPTON or
+    COHERENT, drawn with XCOM's partial cross sections), the energy given to the medium (the whole
+    photon for photoabsorption, the Klein–Nishina electron energy for Compton, nothing for
+    coherent scattering), the photon's energy afterwards (0 if absorbed) and its scattering-angle
+    cosine (1 for coherent scattering, which is forward-peaked and taken as undeflected)."""
+    E = np.asarray(E_mev, float)
+    photo, incoh, coh = xray_partial_mu_rho(E)
+    u = rng.uniform(size=E.shape) * (photo + incoh + coh)
+    process = np.where(u < photo, PHOTO, np.where(u < photo + incoh, COMPTON, COHERENT))
+    cos = np.ones(E.shape)
+    comp = process == COMPTON
+    cos[comp] = klein_nishina_cos(rng, E[comp])
+    E_out = np.where(process == PHOTO, 0.0, compton_scattered_energy(E, cos))
+    return process, E - E_out, E_out, cos
+
+
+def rotate(d, cos_theta, phi):
+    """Unit vectors ``d`` (n, 3) turned by polar angle θ (given by its cosine) and azimuth φ."""
+    d = np.asarray(d, float)
+    c = np.asarray(cos_theta, float)
+    s = np.sqrt(np.maximum(1.0 - c**2, 0.0))
+    cp, sp = np.cos(phi), np.sin(phi)
+    ux, uy, uz = d[:, 0], d[:, 1], d[:, 2]
+    perp = np.sqrt(np.maximum(1.0 - uz**2, 0.0))
+    small = perp < 1e-9
+    perp_safe = np.where(small, 1.0, perp)
+    nx = np.where(small, s * cp, ux * c + s * (ux * uz * cp - uy * sp) / perp_safe)
+    ny = np.where(small, s * sp, uy * c + s * (uy * uz * cp + ux * sp) / perp_safe)
+    nz = np.where(small, np.sign(uz + (uz == 0)) * c, uz * c - s * cp * perp)
+    out = np.stack([nx, ny, nz], axis=1)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 def highland_theta0(beta, momentum_mev, path_cm, z=1):
