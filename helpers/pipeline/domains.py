@@ -11,12 +11,13 @@ ends with a comment that starts with the parameter's domain; free text may follo
 
 Grammar (``book/running.md`` shows the same table)::
 
-    DOMAIN    := TYPE [CONDITION] | [TYPE] "one of" LITERAL {"," LITERAL} | "list of" DOMAIN
+    DOMAIN    := TYPE [CONDITION] | [TYPE] "one of" LITERAL {"," LITERAL} | "list of" DOMAIN | "dict"
     TYPE      := "int" | "float" | "str" | "bool"
     CONDITION := OP NUMBER ["and" OP NUMBER]          OP is one of >=, >, <=, <
                | "in" ("[" | "(") NUMBER "," NUMBER ("]" | ")")   closed [ ], open ( )
 
-``list of`` means a non-empty list whose every element lies in the inner domain. A ``float``
+``list of`` means a non-empty list whose every element lies in the inner domain; ``dict`` a
+non-empty mapping whose entries the notebook itself checks (e.g. named generator settings). A ``float``
 is never NaN or infinite, whatever its domain says. An ``int`` domain takes only integers, a
 ``float`` domain integers or floats (the runner converts them), ``bool`` only ``True``/``False``.
 """
@@ -53,6 +54,10 @@ class Domain:
         return self.text
 
     def problem(self, value: Any) -> str | None:
+        if self.type == "dict":
+            if not isinstance(value, dict):
+                return f"{value!r} is not a dict"
+            return "the dict is empty" if not value else None
         if self.type == "list":
             if not isinstance(value, (list, tuple)):
                 return f"{value!r} is not a list"
@@ -99,6 +104,8 @@ def parse_domain(text: str) -> Domain:
     text = " ".join(text.split())
     if not text:
         raise DomainSyntaxError("empty domain")
+    if text == "dict":
+        return Domain(text=text, type="dict")
     m = re.fullmatch(r"list of (.+)", text)
     if m:
         inner = parse_domain(m.group(1))
