@@ -30,7 +30,8 @@ def test_notebook_pages_show_outputs_and_figures(html):
         assert figures, f"{entry}: no figure in the page"
         for src in figures:
             assert (html / entry).parent.joinpath(src).resolve().is_file(), f"{entry}: broken image {src}"
-        assert "metrics written to" in text, f"{entry}: executed outputs missing"
+        assert 'class="cell_output' in text, f"{entry}: executed outputs missing"
+        assert "metrics written to" not in text, f"{entry}: the metrics cell is plumbing (tag remove-cell)"
         assert "Traceback" not in text
 
 
