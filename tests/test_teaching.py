@@ -73,3 +73,66 @@ def test_checks_in_the_lesson_and_hidden_plumbing(nb_path):
     metrics = [c for c in cells if c["cell_type"] == "code" and "write_metrics(" in _src(c)]
     assert len(metrics) == 1 and "remove-cell" in _tags(metrics[0]), "the metrics cell is tagged remove-cell"
     assert "show(" not in _src(metrics[0]) and "plt." not in _src(metrics[0]), "the hidden cell only writes metrics"
+
+
+# Every headline number of the three studies (their summaries in the book's introduction and the
+# studies themselves: GAPS slides, the thesis, the ATLAS paper) appears in the reproduction report.
+STUDY_NUMBERS = [
+    # GAPS {cite}`gapscnn`
+    "0.9995",
+    "0.00285",
+    "0.9367",
+    "0.1852",
+    "37.2",
+    "29.6",
+    "363.2",
+    "249.1",
+    "87.6",
+    "0.99425",
+    "0.812",
+    "K = 2",
+    "K = 90",
+    "40,000",
+    # thesis {cite}`homma2022`
+    "4,058",
+    "1,561",
+    "15,000",
+    "0.931 ± 0.034",
+    "0.922 ± 0.036",
+    "0.791 ± 0.250",
+    "0.828 ± 0.184",
+    "0.948 / 0.842",
+    "0.919 / 0.909",
+    "64 × 64",
+    "7:3",
+    "300 galaxies per class",
+    "900 epochs",
+    "30 repeats",
+    "1/4",
+    "1/8",
+    "≈ 0.5",
+    "1/7",
+    "1/6",
+    "500 / 800 / 1,000",
+    "247 µs",
+    "378 µs",
+    "1.48 ms",
+    "0.168″",
+    "150 px",
+    "0.396″",
+    "0 < z < 0.2",
+    # ATLAS {cite}`atlas2024omnifold`
+    "24",
+    "139 fb⁻¹",
+    "13 TeV",
+]
+
+
+def test_reproduction_report_quotes_every_study_number():
+    page = (ROOT / "book" / "reproduction.md").read_text()
+    missing = [n for n in STUDY_NUMBERS if n not in page]
+    assert not missing, f"study numbers absent from book/reproduction.md: {missing}"
+    rows = [line for line in page.splitlines() if line.startswith("| ") and not line.startswith("| quantity")]
+    body = [r for r in rows if not set(r) <= set("| -")]
+    for r in body:
+        assert any(s in r for s in ("reproduced", "differs", "see ")), f"row without a status: {r[:80]}"

@@ -53,7 +53,7 @@ def toc_files(toc_path: Path) -> list[str]:
 
 
 # keys may hold any character but white space, ':' and '}' (e.g. "accuracy.bilinear/4", "SDSS→SDSS")
-_PLACEHOLDER = re.compile(r"\{\{\s*(m|s):([\w.-]+):([^\s:}]+)(?::([^}\s]+))?\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{\s*(m|s|r|rs):([\w.-]+):([^\s:}]+)(?::([^}\s]+))?\s*\}\}")
 
 
 def _run_metrics(folder: Path) -> dict[str, dict]:
@@ -62,25 +62,42 @@ def _run_metrics(folder: Path) -> dict[str, dict]:
     return {name: m["metrics"] for name, m in collect_run_metrics(folder).items()}
 
 
-def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> str:
+def records(folder: Path | None = None) -> dict[str, dict]:
+    """``{record name: metrics}`` of the committed paper-scale records, ``book/records/NAME.metrics.json``."""
+    from helpers.pipeline.metrics import read_metrics
+
+    folder = Path(folder) if folder is not None else repo_root() / "book" / "records"
+    return {
+        p.name.removesuffix(".metrics.json"): read_metrics(p)["metrics"] for p in sorted(folder.glob("*.metrics.json"))
+    }
+
+
+def fill_metrics(
+    text: str, metrics: dict[str, dict], where: str = "page", recorded: dict[str, dict] | None = None
+) -> str:
     """Replace ``{{ m:NOTEBOOK:dotted.key:FORMAT }}`` by a number from that notebook's metrics of
     the run being rendered, and ``{{ s:NOTEBOOK:dotted.key:DIGITS }}`` (a summary with mean, std,
-    sem, n) by "mean ± std". Prose pages thus quote only numbers that a run produced."""
+    sem, n) by "mean ± std". ``{{ r:RECORD:… }}`` and ``{{ rs:RECORD:… }}`` do the same from a
+    committed record (``book/records/RECORD.metrics.json``, e.g. a paper-scale run on a GPU).
+    Prose pages thus quote only numbers that a run produced."""
     from helpers.pipeline.regression import flatten
 
     flat = {nb: flatten(m) for nb, m in metrics.items()}
+    flat_records = {name: flatten(m) for name, m in (recorded or {}).items()}
 
     def sub(match):
         kind, nb, key, fmt = match.groups()
-        if nb not in flat:
-            raise RunError(f"{where}: {match.group(0)} names notebook {nb!r}, which has no metrics in this run")
-        if kind == "m":
-            if key not in flat[nb]:
+        source = flat_records if kind in ("r", "rs") else flat
+        if nb not in source:
+            what = "record in book/records" if kind in ("r", "rs") else "metrics in this run"
+            raise RunError(f"{where}: {match.group(0)} names {nb!r}, which has no {what}")
+        if kind in ("m", "r"):
+            if key not in source[nb]:
                 raise RunError(f"{where}: {match.group(0)}: no metric {key!r} in {nb}")
-            return format(flat[nb][key], fmt or "")
+            return format(source[nb][key], fmt or "")
         digits = int(fmt or 3)
         try:
-            mean, std = flat[nb][f"{key}.mean"], flat[nb][f"{key}.std"]
+            mean, std = source[nb][f"{key}.mean"], source[nb][f"{key}.std"]
         except KeyError:
             raise RunError(f"{where}: {match.group(0)}: {key!r} in {nb} is not a summary (mean, std)") from None
         return f"{mean:.{digits}f} ± {std:.{digits}f}"
@@ -195,7 +212,7 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     shutil.copytree(root / "book", staging / "book")
     metrics = _run_metrics(runs / profile)
     for page in (staging / "book").glob("*.md"):
-        page.write_text(fill_metrics(page.read_text(), metrics, where=page.name))
+        page.write_text(fill_metrics(page.read_text(), metrics, where=page.name, recorded=records()))
     notebooks = []
     missing = []
     for entry in toc_files(root / "_toc.yml"):

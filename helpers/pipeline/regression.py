@@ -54,6 +54,8 @@ def cited_keys(book_dir: Path | None = None) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for page in sorted(book_dir.rglob("*.md")):
         for kind, nb, key, _fmt in _PLACEHOLDER.findall(page.read_text()):
+            if kind not in ("m", "s"):  # committed records are not re-run
+                continue
             out.setdefault(nb, set()).update([key] if kind == "m" else [f"{key}.mean", f"{key}.std"])
     return out
 
