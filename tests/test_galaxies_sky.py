@@ -327,3 +327,19 @@ def test_gz1_loader_names_what_is_wrong(tmp_path):
     csv2, cut2, _, _ = _write_real(tmp_path / "small", shape=(32, 32))
     with pytest.raises(ValueError, match=r"expected \(64, 64\)"):
         D.load_gz1(csv2, cut2)
+
+
+def test_labels_refuse_galaxies_flagged_twice_or_never():
+    # GZ1's clean flags are exclusive: a galaxy is SPIRAL, ELLIPTICAL or UNCERTAIN, exactly one
+    ok = {"SPIRAL": np.array([1, 0, 0]), "ELLIPTICAL": np.array([0, 1, 0]), "UNCERTAIN": np.array([0, 0, 1])}
+    idx, y = D.labels(ok, 3)
+    assert idx.tolist() == [0, 1, 2] and y.tolist() == [0, 1, 2] and y.dtype == np.int64
+    idx, y = D.labels(ok, 2)
+    assert idx.tolist() == [0, 1] and y.tolist() == [0, 1]
+    for bad in (
+        {**ok, "ELLIPTICAL": np.array([1, 1, 0])},  # spiral and elliptical at once
+        {**ok, "UNCERTAIN": np.array([0, 0, 0])},  # the third galaxy has no flag
+        {**ok, "UNCERTAIN": np.array([1, 0, 1])},
+    ):  # spiral and uncertain at once
+        with pytest.raises(ValueError, match="exactly once"):
+            D.labels(bad, 3)
