@@ -414,3 +414,25 @@ def test_summary_prints_the_breakdown_per_source(tmp_path):
     assert table.loc["lumi", "relative [%]"] == pytest.approx(2.2, rel=1e-4)
     per_bin = r.summary("pT_ll", [200.0, 600.0, 1000.0], file=io.StringIO())
     assert per_bin.shape == (len(ATLAS_SYSTEMATICS) + 5, 2)
+
+
+def test_a_release_reports_its_unconverged_runs_once():
+    """A release makes dozens of MultiFold runs; their convergence warnings become one line that
+    counts them, and other warnings pass through."""
+    import warnings
+
+    from helpers.unfolding.analysis import _convergence_summary
+    from helpers.unfolding.omnifold import ConvergenceWarning
+
+    lines = []
+    with pytest.warns(ConvergenceWarning) as record:
+        with _convergence_summary("a test", lines.append) as runs:
+            for i in range(5):
+                runs["runs"] += 1
+                if i % 2:
+                    warnings.warn(f"run {i} moved a bin by 3 sigma", ConvergenceWarning)
+            warnings.warn("something else", UserWarning)
+    conv = [w for w in record if w.category is ConvergenceWarning]
+    assert len(conv) == 1 and "2 of 5 MultiFold runs of a test" in str(conv[0].message)
+    assert "run 1 moved" in str(conv[0].message) and lines == [str(conv[0].message)]
+    assert any(w.category is UserWarning and "something else" in str(w.message) for w in record)

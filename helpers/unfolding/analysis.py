@@ -5,11 +5,13 @@ variation that the release needs."""
 from __future__ import annotations
 
 import time
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.unfolding.omnifold import Reweighter, default_classifier, multifold
+from helpers.unfolding.omnifold import ConvergenceWarning, Reweighter, default_classifier, multifold
 from helpers.unfolding.release import fiducial_weights
 
 
@@ -98,6 +100,27 @@ def weights_pb(result, mc, data, *, data_weights=None, iteration: int = -1) -> n
     )
 
 
+@contextmanager
+def _convergence_summary(what: str, log=print):
+    """Collect the ConvergenceWarnings of many MultiFold runs (a release makes dozens) into one
+    line and one warning; every other warning passes through unchanged."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        counter = {"runs": 0}
+        yield counter
+    late = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    for w in caught:
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if late:
+        msg = (
+            f"{len(late)} of {counter['runs']} MultiFold runs of {what} had not converged by the "
+            f"criterion (last iteration moved a bin by more than its tolerance); the first said: {late[0].message}"
+        )
+        log(msg)
+        warnings.warn(msg, ConvergenceWarning, stacklevel=3)
+
+
 def run_release(
     mc,
     data,
@@ -121,8 +144,6 @@ def run_release(
         raise ValueError(
             f"need n_seeds >= 1 and non-negative bootstrap counts, got {n_seeds}, {n_bootstrap_data}, {n_bootstrap_mc}"
         )
-    rng = np.random.default_rng(seed)
-    cols: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
 
     def timed(kind, fn):
@@ -131,9 +152,40 @@ def run_release(
         seconds[kind] = seconds.get(kind, 0.0) + time.perf_counter() - t
         return out
 
+    with _convergence_summary("the release", log) as runs:
+        cols = _release_columns(
+            mc,
+            data,
+            alt,
+            variations,
+            settings,
+            timed,
+            runs,
+            seconds,
+            seed=seed,
+            n_seeds=n_seeds,
+            n_bootstrap_data=n_bootstrap_data,
+            n_bootstrap_mc=n_bootstrap_mc,
+            log=log,
+        )
+    cols["seconds"] = seconds
+    return cols
+
+
+def _release_columns(
+    mc, data, alt, variations, settings, timed, runs, seconds, *, seed, n_seeds, n_bootstrap_data, n_bootstrap_mc, log
+) -> dict[str, np.ndarray]:
+    """The body of :func:`run_release` (one MultiFold run per column)."""
+    rng = np.random.default_rng(seed)
+    cols: dict[str, np.ndarray] = {}
+
+    def counted(*args, **kw):
+        runs["runs"] += 1
+        return unfold(*args, **kw)
+
     ens_results = []
     for i in range(n_seeds):
-        res = timed("ensemble", lambda: unfold(mc, data, settings, seed=seed + 7919 * i))
+        res = timed("ensemble", lambda: counted(mc, data, settings, seed=seed + 7919 * i))
         ens_results.append(res)
         cols[f"weights_ensemble_{i}"] = weights_pb(res, mc, data)
     log(f"network seeds: {n_seeds} runs, {seconds['ensemble']:.0f} s")
@@ -141,11 +193,11 @@ def run_release(
     n_data = int(data.pass_reco.sum())
     for i in range(n_bootstrap_data):
         wd = rng.poisson(1.0, n_data).astype(float)
-        res = timed("bootstrap_data", lambda: unfold(mc, data, settings, seed=seed, data_weights=wd))
+        res = timed("bootstrap_data", lambda: counted(mc, data, settings, seed=seed, data_weights=wd))
         cols[f"weights_bootstrap_data_{i}"] = weights_pb(res, mc, data, data_weights=wd)
     for i in range(n_bootstrap_mc):
         wm = rng.poisson(1.0, len(mc)).astype(float)
-        res = timed("bootstrap_mc", lambda: unfold(mc, data, settings, seed=seed, mc_weights=wm))
+        res = timed("bootstrap_mc", lambda: counted(mc, data, settings, seed=seed, mc_weights=wm))
         cols[f"weights_bootstrap_mc_{i}"] = weights_pb(res, mc, data)
     log(
         f"bootstraps: {n_bootstrap_data} data + {n_bootstrap_mc} MC runs, "
@@ -156,10 +208,10 @@ def run_release(
     # effect and not one network's fluctuation (per-event weights can then be slightly negative).
     paired = lambda w: cols["weights_nominal"] + (w - cols["weights_ensemble_0"])
     for name, varied in variations.items():
-        res = timed("detector", lambda: unfold(mc, data, settings, seed=seed, reco=varied))
+        res = timed("detector", lambda: counted(mc, data, settings, seed=seed, reco=varied))
         cols[f"weights_{name}"] = paired(weights_pb(res, mc, data))
     w_prior = timed("prior", lambda: prior_weights(mc, alt, settings, seed=seed + 31))
-    res = timed("prior", lambda: unfold(mc, data, settings, seed=seed, mc_weights=w_prior))
+    res = timed("prior", lambda: counted(mc, data, settings, seed=seed, mc_weights=w_prior))
     # the weights include the prior reweighting: they are the unfolded distribution when the
     # unfolding starts from the alternative prior
     cols["weights_prior"] = paired(weights_pb(res, mc, data))
@@ -169,7 +221,7 @@ def run_release(
     xd = mc.features("reco")[mc.pass_reco]
     res = timed(
         "nonclosure",
-        lambda: unfold(mc, data, settings, seed=seed + 1, data_features=xd, data_weights=target[mc.pass_reco]),
+        lambda: counted(mc, data, settings, seed=seed + 1, data_features=xd, data_weights=target[mc.pass_reco]),
     )
     lumi = luminosity_pb(data)
     total = target[mc.pass_reco].sum()
@@ -180,7 +232,6 @@ def run_release(
         f"detector variations, prior, non-closure: "
         f"{seconds.get('detector', 0) + seconds['prior'] + seconds['nonclosure']:.0f} s"
     )
-    cols["seconds"] = seconds
     return cols
 
 
