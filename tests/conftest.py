@@ -24,10 +24,14 @@ def fresh_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def smoke_runs(tmp_path_factory) -> Path:
-    """Run every notebook at its smoke profile through the runner; return the runs folder."""
+    """Run every notebook at its smoke profile through the runner; return the runs folder.
+
+    ``PHYSML_SMOKE_RUNS=runs`` keeps the run in that folder (``runs/smoke/…``) instead of a temporary
+    one, e.g. to re-record the regression reference from the very run the tests checked."""
     from helpers.pipeline import run
 
-    out = tmp_path_factory.mktemp("runs")
+    keep = os.environ.get("PHYSML_SMOKE_RUNS")
+    out = Path(keep).resolve() if keep else tmp_path_factory.mktemp("runs")
     assert run.main(["all", "--profile", "smoke", "--out", str(out)]) == 0
     return out
 
