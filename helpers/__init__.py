@@ -5,6 +5,7 @@ modules table):
 - :mod:`helpers.nn`         chapter 1's from-scratch pieces, gradient checks, Grad-CAM, the training loop
 - :mod:`helpers.stats`      summaries over repeats, rejection at efficiency, confusion matrix, TPR, TSS
 - :mod:`helpers.plotting`   the book's plotting style
+- :mod:`helpers.sources`    where each constant comes from: the registries behind the "Sources and assumptions" pages
 - :mod:`helpers.gaps`       chapter 2: the GAPS tracker simulator, data sets, features, models
 - :mod:`helpers.galaxies`   chapters 3–4: the synthetic sky, the thesis's CNN, samples, degradation
 - :mod:`helpers.unfolding`  chapter 5: toys, IBU, OmniFold, metrics, analysis, the weight release

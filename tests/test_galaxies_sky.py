@@ -34,7 +34,8 @@ def test_pixel_scales_and_stamps_cover_the_same_sky():
 
 
 def test_cosmology_matches_published_scales():
-    # flat LCDM, H0 = 70, Om = 0.3: 0.98, 1.84, 3.30 kpc per arcsec (shared/notes/galaxy-sim.md)
+    # flat LCDM, H0 = 70, Om = 0.3: 0.98, 1.84, 3.30 kpc per arcsec (astropy's FlatLambdaCDM(70, 0.3) gives
+    # 0.977, 1.844, 3.300: kpc_proper_per_arcmin / 60)
     np.testing.assert_allclose(P.kpc_per_arcsec([0.05, 0.1, 0.2]), [0.98, 1.84, 3.30], atol=0.01)
 
 

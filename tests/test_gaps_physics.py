@@ -1,4 +1,4 @@
-"""Physics of the GAPS simulator against published numbers (shared/notes/gaps-physics.md)."""
+"""Physics of the GAPS simulator against published numbers (sources in helpers/gaps/constants.py, SOURCES)."""
 
 import numpy as np
 import pytest

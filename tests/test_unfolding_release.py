@@ -430,8 +430,8 @@ def test_a_release_reports_its_unconverged_runs_once():
             for i in range(5):
                 runs["runs"] += 1
                 if i % 2:
-                    warnings.warn(f"run {i} moved a bin by 3 sigma", ConvergenceWarning)
-            warnings.warn("something else", UserWarning)
+                    warnings.warn(f"run {i} moved a bin by 3 sigma", ConvergenceWarning, stacklevel=2)
+            warnings.warn("something else", UserWarning, stacklevel=2)
     conv = [w for w in record if w.category is ConvergenceWarning]
     assert len(conv) == 1 and "2 of 5 MultiFold runs of a test" in str(conv[0].message)
     assert "run 1 moved" in str(conv[0].message) and lines == [str(conv[0].message)]

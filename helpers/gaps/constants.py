@@ -1,6 +1,7 @@
-"""Numbers of the GAPS event model, each with its source (see book/references.bib and
-shared notes). "Assumption" marks a number that could not be checked against a primary source;
-those are parameters of the simulator, so their influence can be studied."""
+"""Numbers of the GAPS event model, each with its source (keys of book/references.bib; the
+SOURCES registry at the end lists every number for the chapter's sources page). "Assumption"
+marks a number that could not be checked against a primary source; those are parameters of the
+simulator, so their influence can be studied."""
 
 # --- Particle data (PDG 2024, Navas et al.) -------------------------------------------------
 M_PROTON = 938.272  # MeV
@@ -89,3 +90,204 @@ RADIUS_CM = 5.0  # Si(Li) detector radius (10 cm diameter)
 THICKNESS_CM = 0.25  # 2.5 mm
 NOISE_MEV = 0.0017  # ≈ 4 keV FWHM / 2.355 (Rogers et al. 2019: ≤ 4 keV FWHM)
 THRESHOLD_MEV = 0.010  # assumption: 10 keV, well above noise and below the lowest X-ray
+
+
+# --- Sources of the numbers above, rendered as the book's "Sources and assumptions" page of chapter 2
+# (book/sources-ch02.md; helpers/sources.py says what a registry must cover; tests/test_sources.py).
+from helpers.sources import ASSUMPTION, DERIVED, Source  # noqa: E402  (appended registry)
+
+SOURCES = (
+    Source("M_PROTON", "proton mass", "MeV", "pdg2024", False),
+    Source("M_DEUTERON", "deuteron mass", "MeV", "pdg2024", False),
+    Source("M_PION", "charged-pion mass", "MeV", "pdg2024", False),
+    Source("M_PION0", "neutral-pion mass", "MeV", "pdg2024", False),
+    Source("M_ELECTRON", "electron mass", "MeV", "pdg2024", False),
+    Source("C_CM_PER_NS", "speed of light", "cm/ns", "pdg2024", False),
+    Source("SI_Z_OVER_A", "silicon ⟨Z/A⟩", "mol/g", "pdg2024", False, "atomic and nuclear properties of Si"),
+    Source("SI_DENSITY", "silicon density", "g/cm³", "pdg2024", False),
+    Source("SI_I_EV", "silicon mean excitation energy", "eV", "pdg2024", False, "the value PSTAR uses too"),
+    Source("K_BETHE", "Bethe–Bloch constant 4π N_A r_e² m_e c²", "MeV cm²/mol", "pdg2024", False),
+    Source("PSTAR_T_MEV", "proton kinetic energies of the PSTAR table", "MeV", "pstar", False),
+    Source("PSTAR_RANGE", "CSDA range of protons in Si", "g/cm²", "pstar", False),
+    Source("PSTAR_STOPPING", "stopping power of protons in Si", "MeV cm²/g", "pstar", False),
+    Source(
+        "RANGE_ANCHOR_T",
+        "energy below which ranges follow a power law",
+        "MeV",
+        ASSUMPTION,
+        True,
+        "Bethe–Bloch without shell corrections is 1.7 % high at 10 MeV and worse below",
+    ),
+    Source("RANGE_ANCHOR_R", "PSTAR CSDA range of a 10 MeV proton in Si", "g/cm²", "pstar", False),
+    Source(
+        "BRAGG_KLEEMAN_EXPONENT",
+        "exponent of R ∝ T^p below the anchor",
+        "",
+        ASSUMPTION,
+        True,
+        "Bragg–Kleeman rule; covers the last ≈ 0.7 mm of a track",
+    ),
+    Source("XCOM_E_KEV", "photon energies of the XCOM table", "keV", "xcom", False),
+    Source("XCOM_MU_RHO", "total attenuation μ/ρ of Si", "cm²/g", "xcom", False),
+    Source("XCOM_COHERENT_B", "coherent (Rayleigh) cross section of Si", "barn/atom", "xcom", False),
+    Source("XCOM_INCOHERENT_B", "incoherent (Compton) cross section of Si", "barn/atom", "xcom", False),
+    Source("XCOM_PHOTO_B", "photoelectric cross section of Si", "barn/atom", "xcom", False),
+    Source(
+        "SI_BARN_TO_CM2_G",
+        "1 barn/atom of Si in cm²/g",
+        "cm²/g",
+        DERIVED,
+        False,
+        "N_A / A × 10⁻²⁴ with A(Si) = 28.0855 {cite}`pdg2024`",
+    ),
+    Source(
+        "XRAYS.antiproton",
+        "exotic-atom X-rays of p̄ in Si: (energy, yield) for 7→6, 6→5, 5→4",
+        "MeV, —",
+        "aramaki2016",
+        True,
+        "energies checked with the Bohr model with reduced mass; yields from the GAPS Geant4 generator, "
+        "not checked against a publication",
+    ),
+    Source(
+        "XRAYS.antideuteron",
+        "exotic-atom X-rays of d̄ in Si: (energy, yield) for 9→8, 8→7, 7→6",
+        "MeV, —",
+        "aramaki2016",
+        True,
+        "energies checked with the Bohr model with reduced mass; yields from the GAPS Geant4 generator, "
+        "not checked against a publication",
+    ),
+    Source("SI_BINDING_PER_NUCLEON", "binding energy per nucleon of ²⁸Si", "MeV", "ame2020", False),
+    Source("SI_PROTON_SEPARATION", "proton separation energy of ²⁸Si", "MeV", "ame2020", False, "S_p = 11.58 MeV"),
+    Source("PION_MEAN_CHARGED", "charged pions per annihilation at rest", "", "amsler1998", False, "p̄p"),
+    Source(
+        "PION_MEAN_NEUTRAL",
+        "neutral pions per annihilation at rest",
+        "",
+        "ekspong1961",
+        False,
+        "4.68 pions in all (emulsion nuclei) less the 3 charged of {cite}`amsler1998`",
+    ),
+    Source(
+        "PION_MEAN_KINETIC",
+        "mean pion kinetic energy",
+        "MeV",
+        "ekspong1961",
+        False,
+        "391 MeV total energy per pion less the pion mass",
+    ),
+    Source(
+        "NUCLEAR_CONCENTRATION",
+        "Beta concentration of the nucleus's energy share",
+        "",
+        ASSUMPTION,
+        True,
+    ),
+    Source(
+        "FINAL_STATE.antiproton.antinucleons",
+        "antinucleons in a p̄",
+        "",
+        DERIVED,
+        False,
+        "one antiproton",
+    ),
+    Source(
+        "FINAL_STATE.antiproton.nuclear_share",
+        "p̄: mean share of the kinetic energy to the nucleus",
+        "",
+        "ekspong1961",
+        True,
+        "≈ 40 MeV to the nucleus; Ekspong et al. find ≈ 50 MeV",
+    ),
+    Source("FINAL_STATE.antiproton.protons", "p̄: mean protons emitted by the nucleus", "", ASSUMPTION, True),
+    Source(
+        "FINAL_STATE.antiproton.local",
+        "p̄: Dirichlet weight of the locally deposited share",
+        "",
+        ASSUMPTION,
+        True,
+        "α particles and recoil, ranges ≪ 2.5 mm",
+    ),
+    Source(
+        "FINAL_STATE.antideuteron.antinucleons",
+        "antinucleons in a d̄",
+        "",
+        DERIVED,
+        False,
+        "an antiproton and an antineutron",
+    ),
+    Source(
+        "FINAL_STATE.antideuteron.nuclear_share",
+        "d̄: mean share of the kinetic energy to the nucleus",
+        "",
+        "gapscnn",
+        True,
+        "not measured: set so that the largest single-detector deposit comes near the study's",
+    ),
+    Source(
+        "FINAL_STATE.antideuteron.protons",
+        "d̄: mean protons emitted by the nucleus",
+        "",
+        "gapscnn",
+        True,
+        "not measured: set like nuclear_share",
+    ),
+    Source(
+        "FINAL_STATE.antideuteron.local",
+        "d̄: Dirichlet weight of the locally deposited share",
+        "",
+        "gapscnn",
+        True,
+        "not measured: set like nuclear_share",
+    ),
+    Source("N_LAYERS", "tracker layers", "", "gapscnn", False, "the study's (10, 12, 12) input"),
+    Source("N_XY", "detectors per layer side", "", "gapscnn", False, "the study's (10, 12, 12) input"),
+    Source(
+        "PITCH_CM",
+        "detector pitch within a layer",
+        "cm",
+        "aramaki2016",
+        True,
+        "the Geant4 geometry of the GAPS sensitivity simulations; not checked against a publication",
+    ),
+    Source(
+        "LAYER_SPACING_CM",
+        "distance between layers",
+        "cm",
+        "aramaki2016",
+        True,
+        "the Geant4 geometry of the GAPS sensitivity simulations; the flight instrument's spacing is smaller",
+    ),
+    Source("RADIUS_CM", "Si(Li) detector radius", "cm", "rogers2019", False, "10 cm diameter"),
+    Source("THICKNESS_CM", "Si(Li) detector thickness", "cm", "rogers2019", False),
+    Source("NOISE_MEV", "Gaussian noise per detector", "MeV", "rogers2019", False, "≤ 4 keV FWHM / 2.355"),
+    Source("THRESHOLD_MEV", "hit threshold", "MeV", ASSUMPTION, True, "well above the noise, below the lowest X-ray"),
+    Source(
+        "XRAY_CUTOFF_MEV",
+        "photons below this are absorbed where they are",
+        "MeV",
+        ASSUMPTION,
+        True,
+        "mean free path < 0.2 mm in Si at 10 keV {cite}`xcom`",
+        module="helpers.gaps.simulate",
+    ),
+    Source(
+        "DEFAULT_SPECTRUM.lo",
+        "lowest speed β of the primaries (chapter default)",
+        "",
+        ASSUMPTION,
+        True,
+        "the study does not state its spectrum; β uniform in [0.2, 0.5] (notebook 2.7 compares others)",
+        module="helpers.gaps.data",
+    ),
+    Source(
+        "DEFAULT_SPECTRUM.hi",
+        "highest speed β of the primaries (chapter default)",
+        "",
+        ASSUMPTION,
+        True,
+        "as for lo",
+        module="helpers.gaps.data",
+    ),
+)

@@ -105,6 +105,24 @@ def fill_metrics(
     return _PLACEHOLDER.sub(sub, text)
 
 
+_SOURCES = re.compile(r"\{\{\s*sources:([\w.]+)\s*\}\}")
+
+
+def fill_sources(text: str, where: str = "page") -> str:
+    """Replace ``{{ sources:MODULE }}`` (e.g. ``{{ sources:helpers.gaps.constants }}``) by the table of
+    that module's ``SOURCES`` registry (:func:`helpers.sources.table`): each number's value is read from
+    the code now, so a "Sources and assumptions" page cannot disagree with the simulators."""
+    from helpers.sources import table
+
+    def sub(match):
+        try:
+            return table(match.group(1))
+        except (LookupError, ImportError) as err:
+            raise RunError(f"{where}: {match.group(0)}: {err}") from None
+
+    return _SOURCES.sub(sub, text)
+
+
 def _copy_for_book(src: Path, dst: Path) -> None:
     """Copy an executed notebook; hide papermill's injected cell when it only sets METRICS_PATH
     (a machine-specific path that teaches nothing). Injected profile parameters stay visible."""
@@ -212,7 +230,9 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     shutil.copytree(root / "book", staging / "book")
     metrics = _run_metrics(runs / profile)
     for page in (staging / "book").glob("*.md"):
-        page.write_text(fill_metrics(page.read_text(), metrics, where=page.name, recorded=records()))
+        page.write_text(
+            fill_sources(fill_metrics(page.read_text(), metrics, where=page.name, recorded=records()), where=page.name)
+        )
     notebooks = []
     missing = []
     for entry in toc_files(root / "_toc.yml"):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from helpers.sources import ASSUMPTION, DERIVED, Source
+
 # --- Cosmology: flat Lambda-CDM, as used for SDSS galaxy sizes by Shen et al. 2003 (h = 0.7).
 H0_KM_S_MPC = 70.0
 OMEGA_M = 0.3
@@ -42,7 +44,7 @@ SHEN_SIGMA1, SHEN_SIGMA2 = 0.48, 0.25
 P_ELLIPTICAL_FAINT, P_ELLIPTICAL_BRIGHT, P_ELLIPTICAL_MID, P_ELLIPTICAL_WIDTH = 0.08, 0.35, -21.5, 0.6
 P_S0 = 0.12
 
-# --- Structural parameters (shared/notes/galaxy-sim.md; assumptions unless cited)
+# --- Structural parameters: assumptions of this generator (typical values of SDSS galaxies; SOURCES below)
 SERSIC_N_ELLIPTICAL = (4.0, 0.8, 2.5, 6.0)  # mean, sd, clip low, clip high
 SERSIC_N_STEP = 0.25  # n is quantised so GalSim can reuse its Sersic tables
 Q_ELLIPTICAL = (0.5, 1.0)  # uniform axis ratio
@@ -83,13 +85,14 @@ class Survey:
 
 # SDSS r band: 0.396"/pix; seeing median 1.43" with quartiles 1.30"/1.58" (DR7 imaging pages), so the
 # log-normal sigma is ln(1.58/1.30)/1.349 = 0.145. Sky 20.86 mag/arcsec^2 in 53.9 s gives a per-pixel
-# 1-sigma of about 24.4 mag/arcsec^2 (shared/notes/galaxy-sim.md, derived). Gain: an r = 20 star gives
-# ~9,400 e- in one SDSS exposure (flux20 ~ 2,000 DN x 4.7 e-/DN, DR7 calibration pages): 940 e-/nmgy.
+# 1-sigma of about 24.4 mag/arcsec^2 (derived here; an assumption, not checked against a measured
+# depth). Gain: an r = 20 star gives ~9,400 e- in one SDSS exposure (flux20 ~ 2,000 DN x 4.7 e-/DN,
+# DR7 calibration pages): 940 e-/nmgy.
 # 64 pixels is the thesis's cutout size.
 SDSS = Survey("sdss", 0.396, 64, 1.43, 0.145, (1.0, 2.2), 3.0, 24.4, 940.0)
 
 # HSC-SSP Wide: 0.168"/pix; median i-band seeing ~0.6" (Aihara et al. 2018), scatter assumed 0.12 in
-# ln; per-pixel 1-sigma ~26.6 mag/arcsec^2 (notes; it reproduces the r ~ 26 5-sigma point-source depth
+# ln; per-pixel 1-sigma ~26.6 mag/arcsec^2 (assumption; it reproduces the r ~ 26 5-sigma point-source depth
 # in a 2" aperture). 151 pixels covers the same 25.3" as 64 SDSS pixels (the thesis's HSC cutouts).
 # Gain: deeper stacks collect ~40x the SDSS electrons per nanomaggy (8.2 m vs 2.5 m aperture, ~10 min
 # vs 54 s): assumption 40,000 e-/nmgy; the images are sky-limited either way.
@@ -104,3 +107,211 @@ def survey(name: str) -> Survey:
         return SURVEYS[str(name).lower()]
     except KeyError:
         raise ValueError(f"unknown survey {name!r}; expected one of {sorted(SURVEYS)}") from None
+
+
+# --- Sources of the numbers above, rendered as the book's "Sources and assumptions" page of chapters 3–4
+# (book/sources-galaxies.md; helpers/sources.py says what a registry must cover; tests/test_sources.py).
+_TUNED_GZ1 = "tuned so that the GZ1 flag shares come out as published"
+_VOTES = "helpers.galaxies.sky.votes"
+SOURCES = (
+    Source(
+        "H0_KM_S_MPC", "Hubble constant (h = 0.7)", "km/s/Mpc", "shen2003sizes", False, "the cosmology of the sizes"
+    ),
+    Source("OMEGA_M", "matter density, flat ΛCDM", "", "shen2003sizes", False),
+    Source("C_KM_S", "speed of light", "km/s", "pdg2024", False),
+    Source("NMGY_ZERO_POINT", "zero point of nanomaggies", "mag", "abazajian2009sdss", False, "m = 22.5 − 2.5 log₁₀ f"),
+    Source("R_MAG_LIMIT", "faint limit of the main galaxy sample", "mag (r)", "strauss2002", False),
+    Source(
+        "R_MAG_BRIGHT",
+        "bright limit of the sample",
+        "mag (r)",
+        "strauss2002",
+        True,
+        "spectroscopic targeting stops near r ≈ 14.5 (fibre cross-talk); 14 is our rounder choice",
+    ),
+    Source("Z_MIN", "lowest redshift", "", ASSUMPTION, True, "keeps the Hubble flow well defined"),
+    Source("Z_MAX", "highest redshift", "", "homma2022", False, "the thesis's range 0 < z < 0.2"),
+    Source(
+        "SCHECHTER_MSTAR",
+        "Schechter M* in the ⁰·¹r band (h = 0.7)",
+        "mag",
+        "blanton2003lf",
+        False,
+        "M* − 5 log₁₀ h = −20.44",
+    ),
+    Source("SCHECHTER_ALPHA", "Schechter faint-end slope", "", "blanton2003lf", False),
+    Source("M_ABS_RANGE", "absolute magnitudes sampled", "mag", ASSUMPTION, True, "fainter galaxies miss r < 17.77"),
+    Source("SHEN_EARLY_A", "size–luminosity slope a, early types", "", "shen2003sizes", False),
+    Source("SHEN_EARLY_B", "size–luminosity intercept b, early types", "", "shen2003sizes", False),
+    Source("SHEN_LATE_ALPHA", "size–luminosity α, late types", "", "shen2003sizes", False),
+    Source("SHEN_LATE_BETA", "size–luminosity β, late types", "", "shen2003sizes", False),
+    Source("SHEN_LATE_GAMMA", "size–luminosity γ, late types", "", "shen2003sizes", False),
+    Source("SHEN_LATE_M0", "size–luminosity M₀, late types", "mag", "shen2003sizes", False),
+    Source("SHEN_SIGMA1", "log-normal size dispersion, faint end", "", "shen2003sizes", False),
+    Source("SHEN_SIGMA2", "log-normal size dispersion, bright end", "", "shen2003sizes", False),
+    Source(
+        "P_ELLIPTICAL_FAINT",
+        "elliptical fraction, faint galaxies",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1 + "; the rise with luminosity as in {cite}`nair2010`",
+    ),
+    Source("P_ELLIPTICAL_BRIGHT", "elliptical fraction, bright galaxies", "", "lintott2011gz", True, _TUNED_GZ1),
+    Source("P_ELLIPTICAL_MID", "magnitude of the transition", "mag", "lintott2011gz", True, _TUNED_GZ1),
+    Source("P_ELLIPTICAL_WIDTH", "width of the transition", "mag", "lintott2011gz", True, _TUNED_GZ1),
+    Source("P_S0", "S0 fraction", "", "lintott2011gz", True, _TUNED_GZ1),
+    Source(
+        "SERSIC_N_ELLIPTICAL",
+        "Sérsic index of ellipticals: mean, sd, clip",
+        "",
+        ASSUMPTION,
+        True,
+        "centred on de Vaucouleurs's n = 4",
+    ),
+    Source("SERSIC_N_STEP", "quantisation of the Sérsic index", "", ASSUMPTION, True, "lets GalSim reuse its tables"),
+    Source("Q_ELLIPTICAL", "axis ratio of ellipticals (uniform)", "", ASSUMPTION, True),
+    Source("BT_S0", "bulge-to-total of S0s (uniform)", "", ASSUMPTION, True),
+    Source("BT_SPIRAL_BETA", "bulge-to-total of spirals ~ Beta(a, b)", "", ASSUMPTION, True),
+    Source("BULGE_TO_DISK_SIZE", "bulge R50 / disk R50", "", ASSUMPTION, True),
+    Source("COS_I_RANGE", "cos i of disks (uniform)", "", ASSUMPTION, True),
+    Source("DISK_THICKNESS", "intrinsic axis ratio of a disk seen edge-on", "", ASSUMPTION, True),
+    Source("ARM_M_CHOICES", "numbers of spiral arms", "", ASSUMPTION, True),
+    Source("ARM_M_PROBS", "their probabilities", "", ASSUMPTION, True),
+    Source(
+        "PITCH_DEG",
+        "arm pitch angle: mean, sd, clip",
+        "deg",
+        "kennicutt1981",
+        True,
+        "grand-design pitch angles of the order measured there",
+    ),
+    Source("ARM_AMPLITUDE", "amplitude of the log-spiral modulation (uniform)", "", ASSUMPTION, True),
+    Source("SDSS.pixel_scale", "SDSS pixel scale", "arcsec/pixel", "abazajian2009sdss", False),
+    Source("SDSS.stamp", "SDSS cutout side", "pixels", "homma2022", False, "the thesis's cutouts"),
+    Source("SDSS.psf_fwhm_median", "SDSS r-band seeing, median", "arcsec", "sdss-dr7-docs", False),
+    Source(
+        "SDSS.psf_fwhm_sigma_ln",
+        "SDSS seeing, log-normal scatter",
+        "",
+        DERIVED,
+        False,
+        "ln(1.58/1.30)/1.349 from the quartiles 1.30″, 1.58″ (sdss-dr7-docs)",
+    ),
+    Source("SDSS.psf_fwhm_clip", "SDSS seeing, clip", "arcsec", ASSUMPTION, True),
+    Source("SDSS.psf_beta", "Moffat index of the SDSS PSF", "", "moffat1969", True, "β ≈ 3, a common choice"),
+    Source(
+        "SDSS.sb_1sigma",
+        "SDSS per-pixel 1σ noise",
+        "mag/arcsec²",
+        "sdss-dr7-docs",
+        True,
+        "derived here from the sky 20.86 mag/arcsec² in 53.9 s; not checked against a measured depth",
+    ),
+    Source(
+        "SDSS.gain_e_per_nmgy",
+        "SDSS electrons per nanomaggy",
+        "e⁻/nmgy",
+        "sdss-dr7-docs",
+        False,
+        "an r = 20 star gives ≈ 2,000 DN × 4.7 e⁻/DN; rounded",
+    ),
+    Source("HSC.pixel_scale", "HSC pixel scale", "arcsec/pixel", "aihara2018hsc", False),
+    Source("HSC.stamp", "HSC cutout side", "pixels", "homma2022", False, "the same 25.3″ as 64 SDSS pixels"),
+    Source("HSC.psf_fwhm_median", "HSC i-band seeing, median", "arcsec", "aihara2018hsc", False),
+    Source("HSC.psf_fwhm_sigma_ln", "HSC seeing, log-normal scatter", "", ASSUMPTION, True),
+    Source("HSC.psf_fwhm_clip", "HSC seeing, clip", "arcsec", ASSUMPTION, True),
+    Source("HSC.psf_beta", "Moffat index of the HSC PSF", "", "moffat1969", True, "β ≈ 3, a common choice"),
+    Source(
+        "HSC.sb_1sigma",
+        "HSC per-pixel 1σ noise",
+        "mag/arcsec²",
+        "aihara2018hsc",
+        True,
+        "chosen to reproduce the Wide depth r ≈ 26 (5σ point source, 2″ aperture)",
+    ),
+    Source(
+        "HSC.gain_e_per_nmgy",
+        "HSC electrons per nanomaggy",
+        "e⁻/nmgy",
+        ASSUMPTION,
+        True,
+        "≈ 40 × SDSS (8.2 m vs 2.5 m aperture, ≈ 10 min vs 54 s); sky-limited either way",
+    ),
+    Source(
+        "VoteModel.snr_half",
+        "arm S/N at which half the volunteers see arms",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source("VoteModel.snr_slope", "steepness of that transition", "", "lintott2011gz", True, _TUNED_GZ1, module=_VOTES),
+    Source(
+        "VoteModel.edge_q",
+        "apparent axis ratio below which a disk reads edge-on",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source("VoteModel.edge_width", "width of that transition", "", "lintott2011gz", True, _TUNED_GZ1, module=_VOTES),
+    Source(
+        "VoteModel.dk_base",
+        "“star / don't know” share, resolved galaxy",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source(
+        "VoteModel.dk_small",
+        "extra “don't know” for a PSF-sized galaxy",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source("VoteModel.merger", "merger votes", "", ASSUMPTION, True, "no mergers are simulated", module=_VOTES),
+    Source(
+        "VoteModel.smooth_arms",
+        "spiral votes for a smooth galaxy",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source(
+        "VoteModel.wrong_hand",
+        "spiral votes with the wrong winding",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source(
+        "VoteModel.concentration",
+        "Dirichlet concentration (lower: more disagreement)",
+        "",
+        "lintott2011gz",
+        True,
+        _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source(
+        "VoteModel.votes_mean",
+        "mean votes per galaxy",
+        "",
+        "lintott2011gz",
+        True,
+        "a few tens: ≈ 5 × 10⁷ classifications of ≈ 9 × 10⁵ galaxies",
+        module=_VOTES,
+    ),
+    Source("VoteModel.votes_min", "fewest votes per galaxy", "", ASSUMPTION, True, module=_VOTES),
+)
