@@ -120,3 +120,33 @@ def test_decreasing_edges_are_named(which):
         ValueError, match=rf"{which} must be strictly increasing; {which}\[2\] = 0.5 >= {which}\[3\] = 0"
     ):
         build_response(mc["gen"], mc["reco"], mc["pass_gen"], mc["pass_reco"], edges["gen_edges"], edges["reco_edges"])
+
+
+def test_weighted_response_and_bin_by_bin_by_hand():
+    """Six weighted events, counted by hand (mutation testing found these paths unchecked)."""
+    from helpers.unfolding.ibu import bin_by_bin, build_response
+
+    #            gen   reco  pass_gen pass_reco weight
+    events = [
+        (0.2, 0.3, True, True, 2.0),  # gen bin 0 -> reco bin 0
+        (0.3, 1.4, True, True, 1.0),  # gen bin 0 -> reco bin 1 (migration)
+        (0.4, 0.0, True, False, 0.5),  # gen bin 0, lost (inefficiency)
+        (1.5, 1.6, True, True, 3.0),  # gen bin 1 -> reco bin 1
+        (9.0, 0.6, False, True, 4.0),  # a fake in reco bin 0
+        (1.2, 1.1, True, True, 0.25),
+    ]  # gen bin 1 -> reco bin 1
+    gen, reco, pg, pr, w = (np.array(c) for c in zip(*events))
+    r = build_response(gen, reco, pg, pr, [0.0, 1.0, 2.0], [0.0, 1.0, 2.0], weights=w)
+    np.testing.assert_allclose(r.truth, [3.5, 3.25])
+    np.testing.assert_allclose(r.reco, [6.0, 4.25])
+    # P(reco bin i | gen bin j): column 0 = (2, 1) / 3.5, column 1 = (0, 3.25) / 3.25
+    np.testing.assert_allclose(r.matrix, [[2 / 3.5, 0.0], [1 / 3.5, 1.0]])
+    np.testing.assert_allclose(r.efficiency, [3 / 3.5, 1.0])
+    np.testing.assert_allclose(r.background, [4.0, 0.0])  # the fake; nothing else is background
+    # bin-by-bin: data × truth / reco per bin; an empty reco bin gives 0
+    np.testing.assert_allclose(bin_by_bin([12.0, 8.5], r), [12 * 3.5 / 6, 8.5 * 3.25 / 4.25])
+    r.reco[1] = 0.0
+    np.testing.assert_allclose(bin_by_bin([12.0, 8.5], r), [12 * 3.5 / 6, 0.0])
+    # a truth bin with less than one event's weight is not empty
+    small = build_response(gen, reco, pg, pr, [0.0, 1.0, 2.0], [0.0, 1.0, 2.0], weights=w * 0.1)
+    np.testing.assert_allclose(small.truth, [0.35, 0.325])
