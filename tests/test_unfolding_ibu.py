@@ -150,3 +150,36 @@ def test_weighted_response_and_bin_by_bin_by_hand():
     # a truth bin with less than one event's weight is not empty
     small = build_response(gen, reco, pg, pr, [0.0, 1.0, 2.0], [0.0, 1.0, 2.0], weights=w * 0.1)
     np.testing.assert_allclose(small.truth, [0.35, 0.325])
+
+
+def test_edges_and_weights_accept_the_edge_cases_and_refuse_the_rest():
+    from helpers.unfolding.ibu import build_response
+
+    gen = np.array([0.2, 0.7, 0.4])
+    ok = np.ones(3, bool)
+    one_bin = build_response(gen, gen, ok, ok, [0.0, 1.0], [0.0, 1.0])  # a single bin is a histogram
+    assert one_bin.matrix.shape == (1, 1) and one_bin.truth.tolist() == [3.0]
+    # zero and fractional weights are weights; only negative or non-finite ones are refused
+    r = build_response(gen, gen, ok, ok, [0.0, 0.5, 1.0], [0.0, 0.5, 1.0], weights=[0.5, 0.25, 0.0])
+    np.testing.assert_allclose(r.reco, [0.5, 0.25])  # event 3 (0.4, weight 0) counts nothing
+    for bad in ([0.5, -0.1, 1.0], [0.5, np.nan, 1.0]):
+        with pytest.raises(ValueError):
+            build_response(gen, gen, ok, ok, [0.0, 0.5, 1.0], [0.0, 0.5, 1.0], weights=bad)
+    for edges in ([0.0, 0.5, 0.5, 1.0], [0.0, np.nan, 1.0], [[0.0, 1.0]], [0.5]):
+        with pytest.raises(ValueError, match="edges"):
+            build_response(gen, gen, ok, ok, edges, [0.0, 1.0])
+
+
+def test_fiducial_weights_by_hand_and_their_unit_conversion():
+    from helpers.unfolding.release import fiducial_weights
+
+    push = np.array([1.0, 2.0, 3.0, 4.0])
+    pull = np.array([1.0, 1.0, 2.0, 0.0])
+    pass_gen = np.array([True, True, False, True])
+    pass_reco = np.array([True, False, True, True])
+    # k = Σ data weights / Σ pull over reconstructed = 6 / 3 = 2; σ_i = push_i k / L, L = 0.5 pb⁻¹
+    np.testing.assert_allclose(fiducial_weights(push, pull, pass_gen, pass_reco, 6.0, 0.5), [4.0, 8.0, 16.0])
+    np.testing.assert_allclose(fiducial_weights(push, pull, pass_gen, pass_reco, 0.6, 2.0), [0.1, 0.2, 0.4])
+    for lumi, total in ((0.0, 6.0), (-1.0, 6.0), (0.5, 0.0)):
+        with pytest.raises(ValueError, match="must be positive"):
+            fiducial_weights(push, pull, pass_gen, pass_reco, total, lumi)
