@@ -183,3 +183,53 @@ def test_fiducial_weights_by_hand_and_their_unit_conversion():
     for lumi, total in ((0.0, 6.0), (-1.0, 6.0), (0.5, 0.0)):
         with pytest.raises(ValueError, match="must be positive"):
             fiducial_weights(push, pull, pass_gen, pass_reco, total, lumi)
+
+
+def _response_2x2():
+    from helpers.unfolding.ibu import Response
+
+    R = np.array([[0.8, 0.1], [0.1, 0.6]])  # P(reco i | gen j); efficiencies 0.9 and 0.7
+    edges = np.array([0.0, 1.0, 2.0])
+    return Response(edges, edges, R, R.sum(axis=0), np.zeros(2), np.array([100.0, 100.0]), np.array([90.0, 70.0]))
+
+
+def test_ibu_iterations_by_hand():
+    """D'Agostini's update on a 2 x 2 response, computed by hand:
+    prior (100, 100) folds to (90, 70), scaled to the data's 150 events: t0 = (93.75, 93.75);
+    t1_j = t0_j Σ_i R_ij d_i / (R t0)_i / ε_j = (98.4127, 87.7551); t2 = (100.4698, 85.1103)."""
+    from helpers.unfolding.ibu import ibu
+
+    out = ibu([90.0, 60.0], _response_2x2(), 2)
+    np.testing.assert_allclose(out, [[93.75, 93.75], [98.41269841, 87.75510204], [100.46980193, 85.11025466]])
+    only_prior = ibu([90.0, 60.0], _response_2x2(), 0)
+    assert only_prior.shape == (1, 2)
+    # a data histogram with an empty bin is valid data
+    assert np.all(np.isfinite(ibu([90.0, 0.0], _response_2x2(), 3)))
+
+
+def test_ibu_leaves_a_bin_without_efficiency_empty():
+    from helpers.unfolding.ibu import Response, ibu
+
+    R = np.array([[0.8, 0.0], [0.1, 0.0]])  # gen bin 1 is never reconstructed
+    edges = np.array([0.0, 1.0, 2.0])
+    r = Response(edges, edges, R, R.sum(axis=0), np.zeros(2), np.array([100.0, 50.0]), np.array([80.0, 10.0]))
+    out = ibu([80.0, 10.0], r, 2)
+    assert np.all(out[1:, 1] == 0.0)  # nothing in the data can say what it held
+    np.testing.assert_allclose(out[1:, 0], 90.0 / 0.9)  # the rest is corrected for its efficiency
+
+
+@pytest.mark.parametrize(
+    "p, q, want",
+    [
+        ([1, 0], [0, 1], 1000.0),  # disjoint: ½ (1 + 1) × 10³
+        ([1, 1], [1, 3], 0.5 * (0.25**2 / 0.75 + 0.25**2 / 1.25) * 1e3),  # normalised (½, ½) vs (¼, ¾)
+        ([7, 0, 7], [2, 0, 6], 0.5 * (0.25**2 / 0.75 + 0.25**2 / 1.25) * 1e3),  # scale-free; empty bins add 0
+        ([3, 5], [3, 5], 0.0),
+    ],
+)
+def test_triangular_discriminator_known_values(p, q, want):
+    from helpers.unfolding.metrics import triangular_discriminator
+
+    assert triangular_discriminator(p, q) == pytest.approx(want, rel=1e-12, abs=1e-12)
+    with pytest.raises(ValueError, match="positive totals"):
+        triangular_discriminator(p, np.zeros(len(q)))

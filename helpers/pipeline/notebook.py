@@ -83,6 +83,17 @@ def start(name: str, *, seed: int, metrics_path: str | os.PathLike, keras: bool 
     return Session(name=name, seed=int(seed), metrics_path=Path(metrics_path), rng=rng, t0=t0)
 
 
+def glue(name: str, value) -> None:
+    """Store a run's value under ``name`` for the prose ({glue:text}`name:.3f` in a markdown cell),
+    so that numbers in the text come from the run. Without myst-nb (a notebook opened alone, e.g.
+    in Colab) it does nothing: the prose then shows the placeholder, the printed values stay."""
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        return
+    _glue(name, value, display=False)
+
+
 def show_source(*objects) -> None:
     """Display the source code of helper functions in the notebook, so that the idea being taught
     stays visible while its one copy lives in ``helpers``."""
