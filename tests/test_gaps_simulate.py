@@ -398,3 +398,43 @@ def test_spectrum_constructors_keep_their_arguments():
     assert Spectrum.uniform_beta() == Spectrum() == Spectrum("uniform_beta", 0.2, 0.5, True)
     assert Spectrum.uniform_kinetic(20, 100, per_nucleon=False).per_nucleon is False
     assert Spectrum.mono(70, per_nucleon=False) == Spectrum("mono", 70.0, 70.0, False)
+
+
+def test_a_track_crossing_a_gap_is_followed_to_the_next_disk():
+    """Disks of 5 cm radius on a 13 cm pitch: a pion leaving the centre of detector (0, 5, 5)
+    6.5 cm sideways per 20 cm layer spacing is mid-gap in every odd layer and at the centre of
+    disks i = 6, 7, 8, 9 in layers 2, 4, 6, 8 — a layer without any hit must not end the track."""
+    from helpers.gaps.simulate import _Deposits, transport
+
+    tr = Tracker()
+    c = tr.centres()
+    n = 50
+    d = np.tile(np.array([6.5, 0.0, -20.0]) / np.hypot(6.5, 20.0), (n, 1))
+    pos = np.tile([c[5], c[5], float(tr.layer_mid(0))], (n, 1))
+    deps = _Deposits()
+    out = transport(
+        np.random.default_rng(0), tr, deps, np.arange(n), pos, d, np.full(n, 300.0), C.M_PION, "pion",
+        np.zeros(n), np.zeros(n, int), (np.full(n, 5), np.full(n, 5)),
+    )  # fmt: skip
+    ev, cell, e, t, kind = deps.arrays()
+    assert not out["stopped"].any()
+    hit = {(int(k) // 144, int(k) // 12 % 12, int(k) % 12) for k in cell}
+    assert hit == {(0, 5, 5), (2, 6, 5), (4, 7, 5), (6, 8, 5), (8, 9, 5)}
+    # every pion deposits in all five disks, and reaches disk 9 after 8 layers × 20.9 cm at
+    # β = 0.948 (300 MeV pion: γ = 1 + 300 / 139.57)
+    assert np.bincount(ev, minlength=n).min() == 5
+    layer8 = cell // 144 == 8
+    np.testing.assert_allclose(t[layer8], 8 * np.hypot(6.5, 20.0) / (0.9483 * C.C_CM_PER_NS), rtol=0.01)
+
+
+def test_primary_hit_times_follow_its_speed():
+    """40 MeV antiprotons at 0° (β = 0.2800, by hand) enter at t = 0 and reach layer 1, 20 cm
+    below, after 20 / (β c) = 2.38 ns — a little more, as they lose ~7 MeV in layer 0 (PSTAR
+    S(40 MeV) ≈ 12 MeV cm²/g × 0.58 g/cm²; β ≈ 0.26: 2.58 ns); layer 2 comes later again by at
+    least as much."""
+    ev = simulate("antiproton", 500, incidence="fixed", seed=2, spectrum=Spectrum.mono(40.0))
+    t = to_grid(ev, "time")
+    k = np.arange(500)
+    t1, t2 = t[k, 1, ev["stop_i"], ev["stop_j"]], t[k, 2, ev["stop_i"], ev["stop_j"]]
+    assert (2.38 < t1).all() and (t1 < 2.7).all()
+    assert (t2 - t1 > t1).all() and (t2 < 2 * 2.9).all()
