@@ -438,3 +438,9 @@ def test_primary_hit_times_follow_its_speed():
     t1, t2 = t[k, 1, ev["stop_i"], ev["stop_j"]], t[k, 2, ev["stop_i"], ev["stop_j"]]
     assert (2.38 < t1).all() and (t1 < 2.7).all()
     assert (t2 - t1 > t1).all() and (t2 < 2 * 2.9).all()
+
+
+def test_beta_range_is_the_speed_range_drawn():
+    ev = simulate("antiproton", 300, incidence="fixed", seed=5, beta_range=(0.22, 0.26))
+    assert ev["beta"].min() >= 0.22 and ev["beta"].max() <= 0.26
+    assert ev["beta"].mean() == pytest.approx(0.24, abs=0.005)
