@@ -152,3 +152,13 @@ def test_xray_beam_through_one_detector_absorbs_between_mu_en_and_mu():
         lo, hi = 1 - np.exp(-mu_en * rho_t), 1 - np.exp(-mu * rho_t)
         assert lo * 0.97 < frac < hi, (energy, frac, lo, hi)
         assert frac == pytest.approx(lo, rel=0.15)
+
+
+def test_highland_formula_by_hand():
+    """PDG eq. 34.15: θ0 = 13.6 MeV / (βcp) · z · √(x/X0) · (1 + 0.038 ln(x z² / (X0 β²))),
+    X0(Si) = 9.37 cm. At β = 1, p = 1 GeV and x = X0 the log vanishes: 13.6 mrad; at x = X0/100
+    it is 1.36 mrad × (1 + 0.038 ln 0.01) = 1.1220 mrad; a charge-2 particle at β = 0.5,
+    p = 500 MeV, x = X0: 13.6/250 · 2 · (1 + 0.038 ln 16) = 0.12026 rad."""
+    assert P.highland_theta0(1.0, 1000.0, 9.37) == pytest.approx(0.0136, rel=1e-6)
+    assert P.highland_theta0(1.0, 1000.0, 0.0937) == pytest.approx(1.36e-3 * (1 + 0.038 * np.log(0.01)), rel=1e-6)
+    assert P.highland_theta0(0.5, 500.0, 9.37, z=2) == pytest.approx(0.12026, rel=1e-4)

@@ -288,7 +288,9 @@ def test_bad_tracker(kwargs, match):
 
 def test_to_grid_and_dataset(tmp_path):
     d = load_dataset(150, incidence="random", seed=4, folder=tmp_path, progress=False)
-    other = load_dataset(150, incidence="random", seed=4, folder=tmp_path, progress=False, spectrum=Spectrum.mono(40.0))
+    other = load_dataset(
+        150, incidence="random", seed=4, folder=tmp_path, progress=False, spectrum=Spectrum.uniform_beta(0.2, 0.5)
+    )
     assert not np.array_equal(d["x"], other["x"])  # the spectrum is part of the cache key
     assert d["x"].shape == (300, 10, 12, 12) and d["t"].shape == (300, 10, 12, 12)
     assert set(np.unique(d["y"])) == {0, 1} and d["y"].sum() == 150
@@ -298,3 +300,147 @@ def test_to_grid_and_dataset(tmp_path):
     assert len(list(tmp_path.glob("gaps-events-*.npz"))) == 4
     with pytest.raises(ValueError, match="what must be"):
         to_grid(load_events("antiproton", 150, incidence="random", seed=1, folder=tmp_path), "charge")
+
+
+# --- tests added after mutation testing (mutmut survivors in transport, isotropic, to_grid, Spectrum)
+
+
+def _start_in_detector(T, direction, layer=4, n=2000):
+    """``n`` protons of kinetic energy T (MeV) starting at the centre of detector (layer, 5, 5),
+    as annihilation products do; returns (transport result, deposits)."""
+    from helpers.gaps.simulate import _Deposits, transport
+
+    tr = Tracker()
+    c = tr.centres()
+    pos = np.tile([c[5], c[5], float(tr.layer_mid(layer))], (n, 1))
+    d = np.tile(np.asarray(direction, float) / np.linalg.norm(direction), (n, 1))
+    deps = _Deposits()
+    out = transport(
+        np.random.default_rng(3),
+        tr,
+        deps,
+        np.arange(n),
+        pos,
+        d,
+        np.full(n, T),
+        C.M_PROTON,
+        "proton",
+        np.full(n, 5.0),
+        np.full(n, layer),
+        (np.full(n, 5), np.full(n, 5)),
+    )
+    return tr, pos, out, deps.arrays()
+
+
+def _pstar(T_mev, table):
+    return float(np.exp(np.interp(np.log(T_mev), np.log(C.PSTAR_T_MEV), np.log(table))))
+
+
+def test_a_slow_product_stops_in_its_own_detector():
+    """A 10 MeV proton has PSTAR's CSDA range 0.1665 g/cm², 0.71 mm of silicon: started in the
+    middle of a 2.5 mm detector on a shallow path it stops there, depositing all 10 MeV in that
+    one cell, at the start time, one range from where it started."""
+    tr, pos, out, (ev, cell, e, t, kind) = _start_in_detector(10.0, [1.0, 0.3, -0.2])
+    assert out["stopped"].all() and (out["layer"] == 4).all()
+    assert (out["i"] == 5).all() and (out["j"] == 5).all()
+    np.testing.assert_allclose(out["time"], 5.0)
+    travelled = np.linalg.norm(out["pos"] - pos, axis=1)
+    np.testing.assert_allclose(travelled, 0.1665 / C.SI_DENSITY, rtol=0.02)
+    assert set(cell) == {int(tr.cell(4, 5, 5))}
+    np.testing.assert_allclose(np.bincount(ev, weights=e), 10.0)
+    assert (kind == KINDS["proton"]).all()
+
+
+def test_a_product_leaving_its_detector_carries_on_with_what_is_left():
+    """A 30 MeV proton (PSTAR range ≈ 1.15 g/cm², 4.9 mm of Si, log-log between 20 and 50 MeV)
+    started mid-detector straight down crosses 1.25 mm of its own detector and 2.5 mm of the next,
+    and stops in the one after: it deposits in three cells its whole 30 MeV, never more; in the
+    first 1.25 mm at least PSTAR's S(30 MeV) ≈ 14.7 MeV cm²/g × 0.29 g/cm² ≈ 4.3 MeV."""
+    tr, pos, out, (ev, cell, e, t, kind) = _start_in_detector(30.0, [0.0, 0.0, -1.0])
+    assert out["stopped"].all() and (out["layer"] == 6).all()
+    layer = cell // (tr.n_xy**2)
+    assert set(layer.tolist()) == {4, 5, 6}
+    np.testing.assert_allclose(np.bincount(ev, weights=e), 30.0, rtol=1e-9)
+    first = np.bincount(ev[layer == 4], weights=e[layer == 4], minlength=len(pos)).mean()
+    by_hand = _pstar(30.0, C.PSTAR_STOPPING) * C.SI_DENSITY * tr.thickness / 2
+    assert by_hand < first < 1.15 * by_hand, (first, by_hand)
+    # later deposits come later (a 20 cm gap takes ≈ 2.7 ns at β ≈ 0.25)
+    assert t[layer == 6].min() > t[layer == 5].max() > t[layer == 4].max() == 5.0
+
+
+def test_isotropic_directions_are_unit_vectors_uniform_in_azimuth():
+    from helpers.gaps.simulate import isotropic
+
+    d = isotropic(np.random.default_rng(0), 200_000)
+    np.testing.assert_allclose(np.linalg.norm(d, axis=1), 1.0)
+    # uniform on the sphere: each component has mean 0 and mean square 1/3
+    np.testing.assert_allclose(d.mean(axis=0), 0.0, atol=0.005)
+    np.testing.assert_allclose((d**2).mean(axis=0), 1 / 3, atol=0.005)
+
+
+def test_to_grid_puts_each_hit_in_its_cell():
+    tr = Tracker()
+    ev = {
+        "beta": np.array([0.3, 0.3]),
+        "hit_event": np.array([0, 1, 1]),
+        "hit_cell": np.array([int(tr.cell(0, 0, 7)), int(tr.cell(9, 11, 2)), int(tr.cell(3, 4, 5))]),
+        "hit_edep": np.array([1.5, 2.5, 3.5]),
+        "hit_time": np.array([0.1, 0.2, 0.3]),
+    }
+    g = to_grid(ev)
+    assert g.shape == (2, 10, 12, 12) and g.dtype == np.float32
+    assert g[0, 0, 0, 7] == 1.5 and g[1, 9, 11, 2] == 2.5 and g[1, 3, 4, 5] == 3.5
+    assert g.sum() == pytest.approx(7.5)
+    assert to_grid(ev, "time")[1, 3, 4, 5] == pytest.approx(0.3)
+
+
+def test_spectrum_constructors_keep_their_arguments():
+    assert Spectrum.uniform_beta() == Spectrum() == Spectrum("uniform_beta", 0.2, 0.5, True)
+    assert Spectrum.uniform_kinetic(20, 100, per_nucleon=False).per_nucleon is False
+    assert Spectrum.mono(70, per_nucleon=False) == Spectrum("mono", 70.0, 70.0, False)
+
+
+def test_a_track_crossing_a_gap_is_followed_to_the_next_disk():
+    """Disks of 5 cm radius on a 13 cm pitch: a pion leaving the centre of detector (0, 5, 5)
+    6.5 cm sideways per 20 cm layer spacing is mid-gap in every odd layer and at the centre of
+    disks i = 6, 7, 8, 9 in layers 2, 4, 6, 8 — a layer without any hit must not end the track."""
+    from helpers.gaps.simulate import _Deposits, transport
+
+    tr = Tracker()
+    c = tr.centres()
+    n = 50
+    d = np.tile(np.array([6.5, 0.0, -20.0]) / np.hypot(6.5, 20.0), (n, 1))
+    pos = np.tile([c[5], c[5], float(tr.layer_mid(0))], (n, 1))
+    deps = _Deposits()
+    out = transport(
+        np.random.default_rng(0), tr, deps, np.arange(n), pos, d, np.full(n, 300.0), C.M_PION, "pion",
+        np.zeros(n), np.zeros(n, int), (np.full(n, 5), np.full(n, 5)),
+    )  # fmt: skip
+    ev, cell, e, t, kind = deps.arrays()
+    assert not out["stopped"].any()
+    hit = {(int(k) // 144, int(k) // 12 % 12, int(k) % 12) for k in cell}
+    assert hit == {(0, 5, 5), (2, 6, 5), (4, 7, 5), (6, 8, 5), (8, 9, 5)}
+    # every pion deposits in all five disks, and reaches disk 9 after 8 layers × 20.9 cm at
+    # β = 0.948 (300 MeV pion: γ = 1 + 300 / 139.57)
+    assert np.bincount(ev, minlength=n).min() == 5
+    layer8 = cell // 144 == 8
+    np.testing.assert_allclose(t[layer8], 8 * np.hypot(6.5, 20.0) / (0.9483 * C.C_CM_PER_NS), rtol=0.01)
+
+
+def test_primary_hit_times_follow_its_speed():
+    """40 MeV antiprotons at 0° (β = 0.2800, by hand) enter at t = 0 and reach layer 1, 20 cm
+    below, after 20 / (β c) = 2.38 ns — a little more, as they lose ~7 MeV in layer 0 (PSTAR
+    S(40 MeV) ≈ 12 MeV cm²/g × 0.58 g/cm²; β ≈ 0.26: 2.58 ns); layer 2 comes later again by at
+    least as much."""
+    ev = simulate("antiproton", 500, incidence="fixed", seed=2, spectrum=Spectrum.mono(40.0))
+    t = to_grid(ev, "time")
+    k = np.arange(500)
+    t1, t2 = t[k, 1, ev["stop_i"], ev["stop_j"]], t[k, 2, ev["stop_i"], ev["stop_j"]]
+    assert (2.38 < t1).all() and (t1 < 2.7).all()
+    assert (t2 - t1 > t1).all() and (t2 < 2 * 2.9).all()
+
+
+def test_beta_range_is_the_speed_range_drawn():
+    ev = simulate("antiproton", 300, incidence="fixed", seed=5, beta_range=(0.22, 0.26))
+    assert ev["beta"].min() >= 0.22 and ev["beta"].max() <= 0.26
+    assert ev["beta"].mean() == pytest.approx(0.24, abs=0.005)

@@ -57,7 +57,7 @@ SPECIES = {"antiproton": (C.M_PROTON, 0), "antideuteron": (C.M_DEUTERON, 1)}
 NUCLEONS = {"antiproton": 1, "antideuteron": 2}
 INCIDENCES = ("fixed", "random")
 KINDS = {"primary": 0, "pion": 1, "proton": 2, "xray": 3, "nucleus": 4}
-GENERATOR_VERSION = 2  # bump when a change alters the events generated for a given seed
+GENERATOR_VERSION = 3  # bump when a change alters the events generated for a given seed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,8 +198,8 @@ class _Deposits:
                 (
                     np.asarray(ev, np.int64),
                     np.asarray(cell, np.int64),
-                    np.asarray(e, float),
-                    np.asarray(t, float),
+                    np.array(e, float),  # copies: callers go on updating their clocks in place
+                    np.array(t, float),
                     np.full(len(ev), KINDS[kind], np.int8),
                 )
             )
