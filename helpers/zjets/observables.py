@@ -6,7 +6,7 @@ selected muons excluded, every track given the pion mass. A jet "exists" with pT
 |η| < 2.1; absent jets have NaN in all their columns. N-subjettiness τ_N (Thaler & Van Tilburg,
 JHEP 03 (2011) 015): τ_N = Σ_k pT,k · min_j ΔR(k, a_j) over the jet's tracks, β = 1, unnormalised (GeV),
 axes a_j = the jet's tracks clustered exclusively into N subjets with the kT algorithm (FastJet's
-``KT_Axes``; ΔR in rapidity and azimuth). The release's exact τ convention is not stated in the notes.
+``KT_Axes``; ΔR in rapidity and azimuth). The release's exact τ convention is not stated in the paper (assumption).
 """
 
 from __future__ import annotations
