@@ -436,3 +436,38 @@ def test_a_release_reports_its_unconverged_runs_once():
     assert len(conv) == 1 and "2 of 5 MultiFold runs of a test" in str(conv[0].message)
     assert "run 1 moved" in str(conv[0].message) and lines == [str(conv[0].message)]
     assert any(w.category is UserWarning and "something else" in str(w.message) for w in record)
+
+
+def test_histogram_covariance_by_hand_with_an_absent_value_and_two_replicas(tmp_path):
+    """Six events, two bins, σ per bin; one event has no value (NaN, e.g. no second jet) and must
+    count nowhere, whatever its weights. By hand:
+    nominal (3, 2); seeds give bin sums (3, 2) and (3.6, 2): σ/√2 = (0.3, 0);
+    data bootstraps (3, 2) and (3, 3): σ = (0, 0.7071); the detector shifts bin 0 by 0.3;
+    total covariance = diag(0.09, 0) + diag(0, 0.5) + (0.3, 0)(0.3, 0)ᵀ = diag(0.18, 0.5)."""
+    x = np.array([0.25, 0.25, 0.25, 0.75, 0.75, np.nan])
+    one = np.ones(6)
+    path = tmp_path / "r.h5"
+    write_release(
+        path,
+        {"x": x},
+        {
+            "weights_nominal": one,
+            "weights_ensemble_0": one,
+            "weights_ensemble_1": np.array([1.2, 1.2, 1.2, 1.0, 1.0, 5.0]),
+            "weights_bootstrap_data_0": one,
+            "weights_bootstrap_data_1": np.array([1.0, 1.0, 1.0, 1.5, 1.5, 9.0]),
+            "weights_detector": np.array([1.1, 1.1, 1.1, 1.0, 1.0, 7.0]),
+        },
+        systematics={"detector": "weights_detector"},
+    )
+    h = Release(path, ensemble_error_factor=1.0).histogram("x", [0.0, 0.5, 1.0], per_width=False)
+    np.testing.assert_allclose(h.values(), [3.0, 2.0])
+    np.testing.assert_allclose(h.errors["ensemble"], [0.3, 0.0], atol=1e-12)
+    np.testing.assert_allclose(h.errors["bootstrap_data"], [0.0, np.sqrt(0.5)], atol=1e-12)
+    np.testing.assert_allclose(h.shifts["detector"], [0.3, 0.0], atol=1e-12)
+    np.testing.assert_allclose(h.covariance, [[0.18, 0.0], [0.0, 0.5]], atol=1e-12)
+    np.testing.assert_allclose(h.variances(), [0.18, 0.5], atol=1e-12)
+    # a count of bins spans the values present (NaN ignored); the largest value falls inside
+    h2 = Release(path, ensemble_error_factor=1.0).histogram("x", 2, per_width=False)
+    np.testing.assert_allclose(h2.values(), [3.0, 2.0])
+    np.testing.assert_allclose(h2.axes[0].edges[[0, 1]], [0.25, 0.5])
