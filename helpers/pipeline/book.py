@@ -88,19 +88,61 @@ def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> st
     return _PLACEHOLDER.sub(sub, text)
 
 
+def _build_roots(src: Path) -> list[str]:
+    """Absolute folders of the build machine that may appear in an executed notebook: the
+    repository, the runs folder, the data cache, the Python environment, the home folder."""
+    import os
+
+    from helpers.pipeline.paths import cache_dir
+
+    roots = {str(repo_root()), str(src.resolve().parent), str(src.resolve().parent.parent),
+             sys.prefix, sys.base_prefix, str(Path.home())}
+    try:
+        roots.add(str(cache_dir()))
+    except Exception:  # an unwritable cache must not stop the book; it is only scrubbed here
+        pass
+    if os.environ.get("PHYSML_CACHE"):
+        roots.add(os.environ["PHYSML_CACHE"])
+    # longest first, so that /a/b/c is replaced before /a/b; never "/" alone
+    return sorted((r.rstrip("/") for r in roots if r and r.rstrip("/")), key=len, reverse=True)
+
+
 def _copy_for_book(src: Path, dst: Path) -> None:
-    """Copy an executed notebook; hide papermill's injected cell when it only sets METRICS_PATH
-    (a machine-specific path that teaches nothing). Injected profile parameters stay visible."""
+    """Copy an executed notebook as the book serves it (the page and its .ipynb download) with
+    nothing of the build machine in it:
+
+    * papermill's injected cell loses its ``METRICS_PATH`` line (an absolute path on the build
+      machine that teaches nothing; a reader's run uses the notebook's own default); the cell
+      goes when nothing else is left in it, and stays visible when it sets profile parameters;
+    * papermill's notebook metadata (input and output paths, the parameters) is dropped;
+    * any remaining absolute path under the build machine's repository, runs folder, data
+      cache, Python environment or home folder (e.g. in a warning's stderr output) is written
+      relative to that folder as ``<repo>/...``, ``<venv>/...`` and so on."""
+    import json
+
     import nbformat
 
     nb = nbformat.read(src, as_version=4)
+    cells = []
     for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            lines = [l for l in cell.source.splitlines() if l.strip() and not l.startswith("#")]
-            if all(l.startswith("METRICS_PATH") for l in lines):
-                cell.metadata["tags"] = tags + ["remove-cell"]
-    nbformat.write(nb, dst)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            kept = [l for l in cell.source.splitlines() if not l.startswith("METRICS_PATH")]
+            if not [l for l in kept if l.strip() and not l.startswith("#")]:
+                continue
+            cell.source = "\n".join(kept)
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    names = {str(repo_root()): "<repo>", sys.prefix: "<venv>", sys.base_prefix: "<python>",
+             str(Path.home()): "~"}
+    for root in _build_roots(src):
+        text = re.sub(re.escape(root) + r"(?=[/\\\"'\s:]|$)", names.get(root, "<build>").replace("\\", r"\\"), text)
+    nbformat.validate(nbformat.reads(text, as_version=4))
+    dst.write_text(text)
 
 
 def _error_outputs(executed: Path) -> list[int]:
