@@ -24,9 +24,17 @@ def fresh_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def smoke_runs(tmp_path_factory) -> Path:
-    """Run every notebook at its smoke profile through the runner; return the runs folder."""
+    """Run every notebook at its smoke profile through the runner; return the runs folder.
+
+    ``PHYSML_SMOKE_RUNS=<folder>`` reuses an earlier ``run all --profile smoke --out <folder>``
+    instead (a developer's shortcut for the book tests; the book builder still refuses a run whose
+    notebooks or helpers changed since, naming them, so a stale run fails rather than passes)."""
     from helpers.pipeline import run
 
+    reuse = os.environ.get("PHYSML_SMOKE_RUNS")
+    if reuse:
+        assert (Path(reuse) / "smoke" / "manifest.json").is_file(), f"PHYSML_SMOKE_RUNS={reuse}: no smoke run there"
+        return Path(reuse)
     out = tmp_path_factory.mktemp("runs")
     assert run.main(["all", "--profile", "smoke", "--out", str(out)]) == 0
     return out

@@ -115,6 +115,8 @@ def _copy_for_book(src: Path, dst: Path) -> None:
       machine that teaches nothing; a reader's run uses the notebook's own default); the cell
       goes when nothing else is left in it, and stays visible when it sets profile parameters;
     * papermill's notebook metadata (input and output paths, the parameters) is dropped;
+    * stderr streams are dropped, as the page drops them (``nb_output_stderr: remove`` in
+      ``_config.yml``: TensorFlow's start-up lines), so the download shows what the page shows;
     * any remaining absolute path under the build machine's repository, runs folder, data
       cache, Python environment or home folder (e.g. in a warning's stderr output) is written
       relative to that folder as ``<repo>/...``, ``<venv>/...`` and so on."""
@@ -136,6 +138,8 @@ def _copy_for_book(src: Path, dst: Path) -> None:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
     names = {str(repo_root()): "<repo>", sys.prefix: "<venv>", sys.base_prefix: "<python>",
              str(Path.home()): "~"}
