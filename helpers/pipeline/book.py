@@ -65,7 +65,8 @@ def _run_metrics(folder: Path) -> dict[str, dict]:
 def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> str:
     """Replace ``{{ m:NOTEBOOK:dotted.key:FORMAT }}`` by a number from that notebook's metrics of
     the run being rendered, and ``{{ s:NOTEBOOK:dotted.key:DIGITS }}`` (a summary with mean, std,
-    sem, n) by "mean ± std". Prose pages thus quote only numbers that a run produced."""
+    sem, n) by "mean ± std" (``DIGITS`` decimals, default 3; ``%1`` gives a fraction as
+    "mean ± std %" with 1 decimal). Prose pages thus quote only numbers that a run produced."""
     from helpers.pipeline.regression import flatten
 
     flat = {nb: flatten(m) for nb, m in metrics.items()}
@@ -78,11 +79,14 @@ def fill_metrics(text: str, metrics: dict[str, dict], where: str = "page") -> st
             if key not in flat[nb]:
                 raise RunError(f"{where}: {match.group(0)}: no metric {key!r} in {nb}")
             return format(flat[nb][key], fmt or "")
-        digits = int(fmt or 3)
+        percent = bool(fmt) and fmt.startswith("%")
+        digits = int((fmt[1:] if percent else fmt) or (1 if percent else 3))
         try:
             mean, std = flat[nb][f"{key}.mean"], flat[nb][f"{key}.std"]
         except KeyError:
             raise RunError(f"{where}: {match.group(0)}: {key!r} in {nb} is not a summary (mean, std)") from None
+        if percent:
+            return f"{100 * mean:.{digits}f} ± {100 * std:.{digits}f} %"
         return f"{mean:.{digits}f} ± {std:.{digits}f}"
 
     return _PLACEHOLDER.sub(sub, text)
