@@ -177,13 +177,19 @@ def _recorder(split: Split, keep_best: bool):
     return Record()
 
 
+# output metadata of a progress line in an executed notebook (see Progress)
+PROGRESS_METADATA = {"physml_progress": True}
+
+
 class Progress:
     """A one-line progress bar (tqdm's layout) for ``repeat_fit(progress=True)``.
 
     In a Jupyter kernel it is one text output updated in place through a display handle, so the
     executed notebook keeps exactly one line, the final one (e.g. ``repeats: 100%|███| 8/8
-    [01:23<00:00, 10.4s/it, last test accuracy 0.912]``), which the book shows as one small box;
-    no widget is involved, so nothing depends on widget state that a static page cannot restore.
+    [01:23<00:00, 10.4s/it, last test accuracy 0.912]``); no widget is involved, so nothing
+    depends on widget state that a static page cannot restore. The output is marked
+    (``PROGRESS_METADATA``) so that the book's copy turns it into a line of the cell's printed
+    text (:func:`helpers.pipeline.book._copy_for_book`), one box with the cell's other prints.
     Elsewhere (a terminal, a script) it is a plain ``tqdm`` bar on stderr."""
 
     def __init__(self, total: int, desc: str):
@@ -196,7 +202,7 @@ class Progress:
         if _in_kernel():
             from IPython.display import display
 
-            self._handle = display(_Line(self._text()), display_id=True)
+            self._handle = display(_Line(self._text()), display_id=True, metadata=PROGRESS_METADATA)
         else:
             self._bar = tqdm(total=total, desc=desc, leave=True)
 
@@ -208,7 +214,7 @@ class Progress:
         self.n += 1
         self.postfix = postfix
         if self._handle is not None:
-            self._handle.update(_Line(self._text()))
+            self._handle.update(_Line(self._text()), metadata=PROGRESS_METADATA)
         else:
             self._bar.set_postfix_str(postfix, refresh=False)
             self._bar.update(1)

@@ -121,6 +121,9 @@ def _copy_for_book(src: Path, dst: Path) -> None:
     * papermill's notebook metadata (input and output paths, the parameters) is dropped;
     * stderr streams are dropped, as the page drops them (``nb_output_stderr: remove`` in
       ``_config.yml``: TensorFlow's start-up lines), so the download shows what the page shows;
+    * a progress line of ``repeat_fit(progress=True)`` (a display updated in place while the
+      notebook ran) becomes a line of printed text, so that it joins the cell's other prints in
+      one box (``nb_merge_streams``) and is never taken for a figure of a captioned cell;
     * any remaining absolute path under the build machine's repository, runs folder, data
       cache, Python environment or home folder (e.g. in a warning's stderr output) is written
       relative to that folder as ``<repo>/...``, ``<venv>/...`` and so on."""
@@ -143,7 +146,8 @@ def _copy_for_book(src: Path, dst: Path) -> None:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+            cell.outputs = [_progress_as_text(o) for o in cell.outputs
+                            if not (o.output_type == "stream" and o.name == "stderr")]
     text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
     names = {str(repo_root()): "<repo>", sys.prefix: "<venv>", sys.base_prefix: "<python>",
              str(Path.home()): "~"}
@@ -151,6 +155,18 @@ def _copy_for_book(src: Path, dst: Path) -> None:
         text = re.sub(re.escape(root) + r"(?=[/\\\"'\s:]|$)", names.get(root, "<build>").replace("\\", r"\\"), text)
     nbformat.validate(nbformat.reads(text, as_version=4))
     dst.write_text(text)
+
+
+def _progress_as_text(output):
+    """A progress display (marked by helpers.nn.training.PROGRESS_METADATA) as a stdout line."""
+    import nbformat
+
+    from helpers.nn.training import PROGRESS_METADATA
+
+    marked = all(output.get("metadata", {}).get(k) == v for k, v in PROGRESS_METADATA.items())
+    if output.output_type == "display_data" and marked:
+        return nbformat.v4.new_output("stream", name="stdout", text=output.data.get("text/plain", "") + "\n")
+    return output
 
 
 def _error_outputs(executed: Path) -> list[int]:
