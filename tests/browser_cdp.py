@@ -93,8 +93,9 @@ class Browser:
 
     def call(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 60) -> dict:
         want = self._send(method, params, session)
+        end = time.monotonic() + timeout
         while True:
-            msg = self._read(timeout)
+            msg = self._read(end - time.monotonic())
             if msg.get("id") == want:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")

@@ -82,6 +82,12 @@ TABLES = r"""(() => [...document.querySelectorAll("article table")].map(t => {
           overflows_page: t.getBoundingClientRect().right > window.innerWidth + 1 && !box};
 }))()"""
 
+SHOW_WIDE_TABLE = """(() => {
+  const box = [...document.querySelectorAll(".physml-table-scroll")].find(b => b.scrollWidth > b.clientWidth + 1);
+  box.parentElement.scrollIntoView({block: "center"});
+  return new Promise(r => setTimeout(() => r(true), 300));
+})()"""
+
 
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
@@ -239,9 +245,13 @@ def test_screenshots_and_tables_at_phone_width(browser, site, smoke_runs):
                 png = shots / f"ch{chapter}-{name.split('/')[-1]}-{label}-{width}px.png"
                 page.screenshot(png)
                 assert png.stat().st_size > 10_000, f"{png.name}: empty screenshot"
-                for table in page.eval(TABLES):
+                tables = page.eval(TABLES)
+                for table in tables:
                     assert not table["overflows_page"], f"{name} at {width} px: a table runs off the page"
                     assert not table["wide"] or table["cue"], f"{name} at {width} px: a table scrolls with no cue"
                     scrolling += table["wide"] and width == PHONE[0]
+                if any(table["wide"] for table in tables):  # and one of the first table that scrolls
+                    page.eval(SHOW_WIDE_TABLE)
+                    page.screenshot(png.with_name(png.stem + "-table.png"))
     assert scrolling, "no table scrolls at phone width: the cue is not exercised"
     print(f"screenshots in {shots}")

@@ -25,7 +25,10 @@
     if (caption) {
       var text = document.createElement("p");
       text.className = "physml-zoom-caption";
-      text.textContent = caption.textContent.trim();
+      var number = caption.querySelector(".caption-number");
+      var body = caption.querySelector(".caption-text");
+      text.textContent = body ? ((number ? number.textContent : "") + body.textContent).trim()
+                              : caption.textContent.replace(/#$/, "").trim();
       overlay.appendChild(text);
     }
     function close() {
