@@ -26,11 +26,18 @@ def fresh_cache(tmp_path_factory):
 def smoke_runs(tmp_path_factory) -> Path:
     """Run every notebook at its smoke profile through the runner; return the runs folder.
 
-    ``PHYSML_SMOKE_RUNS=runs`` keeps the run in that folder (``runs/smoke/…``) instead of a temporary
-    one, e.g. to re-record the regression reference from the very run the tests checked."""
+    ``PHYSML_SMOKE_RUNS=<folder>`` reuses an earlier ``run all --profile smoke --out <folder>``
+    instead (a developer's shortcut for the book tests; the book builder still refuses a run whose
+    notebooks or helpers changed since, naming them, so a stale run fails rather than passes).
+    ``PHYSML_SMOKE_KEEP=<folder>`` runs afresh but keeps the run there (``<folder>/smoke/…``), e.g.
+    to re-record the regression reference from the very run the tests checked."""
     from helpers.pipeline import run
 
-    keep = os.environ.get("PHYSML_SMOKE_RUNS")
+    reuse = os.environ.get("PHYSML_SMOKE_RUNS")
+    if reuse:
+        assert (Path(reuse) / "smoke" / "manifest.json").is_file(), f"PHYSML_SMOKE_RUNS={reuse}: no smoke run there"
+        return Path(reuse)
+    keep = os.environ.get("PHYSML_SMOKE_KEEP")
     out = Path(keep).resolve() if keep else tmp_path_factory.mktemp("runs")
     assert run.main(["all", "--profile", "smoke", "--out", str(out)]) == 0
     return out

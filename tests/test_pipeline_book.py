@@ -58,6 +58,7 @@ def test_fill_metrics_errors():
 
     m = {"nb": {"a": {"mean": 0.5, "std": 0.1}, "x": 2.0}}
     assert fill_metrics("{{ s:nb:a }} {{ m:nb:x:.1f }}", m) == "0.500 ± 0.100 2.0"
+    assert fill_metrics("{{ s:nb:a:%1 }} {{ s:nb:a:%0 }}", m) == "50.0 ± 10.0 % 50 ± 10 %"
     with pytest.raises(RunError, match="no metrics in this run"):
         fill_metrics("{{ m:other:x }}", m)
     with pytest.raises(RunError, match="no metric 'y'"):

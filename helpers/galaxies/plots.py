@@ -21,7 +21,7 @@ def curves_panel(ax, trainings, title: str, which=("train", "test", "val")) -> N
         ax.fill_between(ep, m - s, m + s, color=colours[w], alpha=0.25)
     ax.axvline(trainings.thesis_epoch() + 1, color="k", ls=":", lw=1, label="best mean test epoch")
     ax.set(xlabel="epoch", ylabel="accuracy", title=f"{title} (mean ± std, {trainings.test_acc.shape[0]} runs)")
-    ax.legend(fontsize=8)
+    ax.legend()
 
 
 def confusion_panel(ax, cms: np.ndarray, names, title: str) -> None:
@@ -38,7 +38,6 @@ def confusion_panel(ax, cms: np.ndarray, names, title: str) -> None:
                 ha="center",
                 va="center",
                 color="white" if share[i, j] > 0.6 else "black",
-                fontsize=9,
             )
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(names)), names)
@@ -86,7 +85,7 @@ def strip(axes, images, titles, vmax=None) -> None:
     """A row of prepared images (0–1 scale) with titles."""
     for ax, im, t in zip(axes, images, titles):
         ax.imshow(np.squeeze(im), origin="lower", cmap="gray", vmin=0, vmax=vmax or 1, interpolation="nearest")
-        ax.set_title(t, fontsize=8)
+        ax.set_title(t)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)

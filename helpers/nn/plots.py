@@ -48,6 +48,6 @@ def image_grid(images: np.ndarray, titles=None, ncols: int = 8, size: float = 1.
         if i < n:
             ax.imshow(images[i], cmap=cmap)
             if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=8)
+                ax.set_title(str(titles[i]))
     fig.tight_layout()
     return fig

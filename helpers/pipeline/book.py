@@ -77,7 +77,8 @@ def fill_metrics(
 ) -> str:
     """Replace ``{{ m:NOTEBOOK:dotted.key:FORMAT }}`` by a number from that notebook's metrics of
     the run being rendered, and ``{{ s:NOTEBOOK:dotted.key:DIGITS }}`` (a summary with mean, std,
-    sem, n) by "mean ± std". ``{{ r:RECORD:… }}`` and ``{{ rs:RECORD:… }}`` do the same from a
+    sem, n) by "mean ± std" (``DIGITS`` decimals, default 3; ``%1`` gives a fraction as
+    "mean ± std %" with 1 decimal). ``{{ r:RECORD:… }}`` and ``{{ rs:RECORD:… }}`` do the same from a
     committed record (``book/records/RECORD.metrics.json``, e.g. a paper-scale run on a GPU).
     Prose pages thus quote only numbers that a run produced."""
     from helpers.pipeline.regression import flatten
@@ -95,11 +96,14 @@ def fill_metrics(
             if key not in source[nb]:
                 raise RunError(f"{where}: {match.group(0)}: no metric {key!r} in {nb}")
             return format(source[nb][key], fmt or "")
-        digits = int(fmt or 3)
+        percent = bool(fmt) and fmt.startswith("%")
+        digits = int((fmt[1:] if percent else fmt) or (1 if percent else 3))
         try:
             mean, std = source[nb][f"{key}.mean"], source[nb][f"{key}.std"]
         except KeyError:
             raise RunError(f"{where}: {match.group(0)}: {key!r} in {nb} is not a summary (mean, std)") from None
+        if percent:
+            return f"{100 * mean:.{digits}f} ± {100 * std:.{digits}f} %"
         return f"{mean:.{digits}f} ± {std:.{digits}f}"
 
     return _PLACEHOLDER.sub(sub, text)
@@ -123,19 +127,87 @@ def fill_sources(text: str, where: str = "page") -> str:
     return _SOURCES.sub(sub, text)
 
 
+def _build_roots(src: Path) -> list[str]:
+    """Absolute folders of the build machine that may appear in an executed notebook: the
+    repository, the runs folder, the data cache, the Python environment, the home folder."""
+    import os
+
+    from helpers.pipeline.paths import cache_dir
+
+    roots = {
+        str(repo_root()),
+        str(src.resolve().parent),
+        str(src.resolve().parent.parent),
+        sys.prefix,
+        sys.base_prefix,
+        str(Path.home()),
+    }
+    try:
+        roots.add(str(cache_dir()))
+    except Exception:  # an unwritable cache must not stop the book; it is only scrubbed here
+        pass
+    if os.environ.get("PHYSML_CACHE"):
+        roots.add(os.environ["PHYSML_CACHE"])
+    # longest first, so that /a/b/c is replaced before /a/b; never "/" alone
+    return sorted((r.rstrip("/") for r in roots if r and r.rstrip("/")), key=len, reverse=True)
+
+
 def _copy_for_book(src: Path, dst: Path) -> None:
-    """Copy an executed notebook; hide papermill's injected cell when it only sets METRICS_PATH
-    (a machine-specific path that teaches nothing). Injected profile parameters stay visible."""
+    """Copy an executed notebook as the book serves it (the page and its .ipynb download) with
+    nothing of the build machine in it:
+
+    * papermill's injected cell loses its ``METRICS_PATH`` line (an absolute path on the build
+      machine that teaches nothing; a reader's run uses the notebook's own default); the cell
+      goes when nothing else is left in it, and stays visible when it sets profile parameters;
+    * papermill's notebook metadata (input and output paths, the parameters) is dropped;
+    * stderr streams are dropped, as the page drops them (``nb_output_stderr: remove`` in
+      ``_config.yml``: TensorFlow's start-up lines), so the download shows what the page shows;
+    * a progress line of ``repeat_fit(progress=True)`` (a display updated in place while the
+      notebook ran) becomes a line of printed text, so that it joins the cell's other prints in
+      one box (``nb_merge_streams``) and is never taken for a figure of a captioned cell;
+    * any remaining absolute path under the build machine's repository, runs folder, data
+      cache, Python environment or home folder (e.g. in a warning's stderr output) is written
+      relative to that folder as ``<repo>/...``, ``<venv>/...`` and so on."""
+    import json
+
     import nbformat
 
     nb = nbformat.read(src, as_version=4)
+    cells = []
     for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            lines = [l for l in cell.source.splitlines() if l.strip() and not l.startswith("#")]
-            if all(l.startswith("METRICS_PATH") for l in lines):
-                cell.metadata["tags"] = tags + ["remove-cell"]
-    nbformat.write(nb, dst)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            kept = [l for l in cell.source.splitlines() if not l.startswith("METRICS_PATH")]
+            if not [l for l in kept if l.strip() and not l.startswith("#")]:
+                continue
+            cell.source = "\n".join(kept)
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [
+                _progress_as_text(o) for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    names = {str(repo_root()): "<repo>", sys.prefix: "<venv>", sys.base_prefix: "<python>", str(Path.home()): "~"}
+    for root in _build_roots(src):
+        text = re.sub(re.escape(root) + r"(?=[/\\\"'\s:]|$)", names.get(root, "<build>").replace("\\", r"\\"), text)
+    nbformat.validate(nbformat.reads(text, as_version=4))
+    dst.write_text(text)
+
+
+def _progress_as_text(output):
+    """A progress display (marked by helpers.nn.training.PROGRESS_METADATA) as a stdout line."""
+    import nbformat
+
+    from helpers.nn.training import PROGRESS_METADATA
+
+    marked = all(output.get("metadata", {}).get(k) == v for k, v in PROGRESS_METADATA.items())
+    if output.output_type == "display_data" and marked:
+        return nbformat.v4.new_output("stream", name="stdout", text=output.data.get("text/plain", "") + "\n")
+    return output
 
 
 def _error_outputs(executed: Path) -> list[int]:

@@ -38,7 +38,7 @@ def compare(
                     color=line.get_edgecolor(),
                 )
     top.set(ylabel="normalised density" if density else "events", title=title)
-    top.legend(fontsize=9)
+    top.legend()
     bottom.axhline(1, color="k", lw=0.8)
     bottom.set(xlabel=xlabel, ylabel=f"/ {reference}", ylim=(0.7, 1.3))
     return fig
@@ -83,7 +83,7 @@ def grid(
     ratio_to: str | None = None,
     bands: dict | None = None,
     band_label: str = "uncertainty",
-    ncols: int = 6,
+    ncols: int = 4,
     ylim=(0.6, 1.4),
     label=lambda c: c,
     style: str | None = "ATLAS",
@@ -91,7 +91,8 @@ def grid(
     """One panel per observable. ``curves``: name → {column → per-bin values}. With ``ratio_to``,
     every curve is divided by that one; ``bands`` (column → per-bin relative error) is drawn around
     1 (or around the reference's shape without ``ratio_to``). ``style``: mplhep experiment style
-    (collider results; None: matplotlib's), with the first panel labelled as simulation."""
+    (collider results; None: matplotlib's), with the first panel labelled as simulation. Panels are
+    2.5 in wide (the default 4 columns fill the book's 10-inch width) with the book's font sizes."""
     from contextlib import nullcontext
 
     with collider_style(style) if style else nullcontext():
@@ -111,7 +112,7 @@ def grid(
 
 def _grid(columns, edges, curves, *, ratio_to, bands, band_label, ncols, ylim, label, labelled):
     nrows = int(np.ceil(len(columns) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.35 * ncols, 2.0 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.5 * ncols, 2.3 * nrows), squeeze=False)
     for ax, col in zip(axes.flat, columns):
         e = edges[col]
         ref = curves[ratio_to][col] if ratio_to else None
@@ -122,14 +123,13 @@ def _grid(columns, edges, curves, *, ratio_to, bands, band_label, ncols, ylim, l
         for name, c in curves.items():
             y = c[col] / ref if ratio_to else c[col]
             ax.stairs(y, e, label=name, lw=1.2, baseline=None if ratio_to else 0)
-        ax.set_title(label(col), fontsize=8)
-        ax.tick_params(labelsize=6)
+        ax.set_title(label(col))
         if ratio_to:
             ax.set_ylim(*ylim)
     for ax in list(axes.flat)[len(columns) :]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=6)
+    axes.flat[0].legend()
     if labelled:
-        simulation_label(axes.flat[0], fontsize=7)
+        simulation_label(axes.flat[0])
     fig.tight_layout()
     return fig

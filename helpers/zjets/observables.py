@@ -89,6 +89,15 @@ def _awkward_tracks(counts, pt, eta, phi):
     return ak.unflatten(flat, np.asarray(counts, np.int64))
 
 
+def _quiet_fastjet() -> None:
+    """FastJet prints a 12-line banner (to the process's stdout, which a Jupyter kernel shows in
+    the notebook) the first time it clusters; turn it off. FastJet and its authors are cited
+    where the book uses it (chapter 5, {cite}`cacciari2012fastjet`)."""
+    from fastjet import _swig
+
+    _swig.ClusterSequence.set_fastjet_banner_stream(None)
+
+
 def nsubjettiness(constituents, n_max: int = 3):
     """τ_1 … τ_{n_max} (β = 1, unnormalised, exclusive-kT axes) for an awkward array with one row of
     constituents (px, py, pz, E) per jet. Jets with at most N tracks have τ_N = 0."""
@@ -97,6 +106,7 @@ def nsubjettiness(constituents, n_max: int = 3):
 
     if len(constituents) == 0:
         return np.zeros((0, n_max))
+    _quiet_fastjet()
     cs = fastjet.ClusterSequence(constituents, fastjet.JetDefinition(fastjet.kt_algorithm, C.JET_R))
     taus = cs.njettiness(
         njets=list(range(1, n_max + 1)),
@@ -125,6 +135,7 @@ def track_jets(counts, pt, eta, phi, n_jets: int = 2) -> dict[str, np.ndarray]:
     event = np.repeat(np.arange(n), counts)
     counts = np.bincount(event[keep], minlength=n)
     tracks = _awkward_tracks(counts, pt[keep], eta[keep], phi[keep])
+    _quiet_fastjet()
     cs = fastjet.ClusterSequence(tracks, fastjet.JetDefinition(fastjet.antikt_algorithm, C.JET_R))
     jets = cs.inclusive_jets(min_pt=C.JET_PT_MIN_GEV)
     cons = cs.constituents(min_pt=C.JET_PT_MIN_GEV)

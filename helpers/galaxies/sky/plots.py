@@ -14,7 +14,7 @@ def stretch(image: np.ndarray, noise: float, soften: float = 3.0) -> np.ndarray:
     return np.clip((x - lo) / (hi - lo), 0, 1)
 
 
-def show(ax, image: np.ndarray, survey: str, title: str | None = None, fontsize: int = 7) -> None:
+def show(ax, image: np.ndarray, survey: str, title: str | None = None, fontsize: float = 11) -> None:
     """One cutout on ``ax`` with the survey's noise-based stretch and an angular scale (5" bar)."""
     s = C.survey(survey)
     ax.imshow(stretch(image, s.sigma_pixel), origin="lower", cmap="gray", interpolation="nearest")
