@@ -78,3 +78,10 @@ def test_citations_exist_in_bibliography():
             cited.update(k.strip() for k in group.split(","))
     assert cited, "the book cites its sources"
     assert cited <= keys, f"cited but not in references.bib: {sorted(cited - keys)}"
+
+
+def test_readme_names_every_notebook():
+    """The README's chapter → notebooks → modules table is how a newcomer finds a notebook's code."""
+    readme = (ROOT / "README.md").read_text()
+    missing = [p.stem for p in NOTEBOOKS if f"`{p.stem}`" not in readme]
+    assert not missing, f"notebooks absent from README.md's chapter table: {missing}"

@@ -1,6 +1,6 @@
 """Run notebooks with papermill under a named profile.
 
-    python -m helpers.pipeline.run notebooks/01-perceptron-to-cnn/01-perceptron.ipynb --profile smoke -p EPOCHS=3
+    python -m helpers.pipeline.run notebooks/01-perceptron-to-cnn/04-overfitting.ipynb --profile smoke -p N_SEEDS=3
     python -m helpers.pipeline.run 01 --profile book          # a whole chapter (folder name or its number)
     python -m helpers.pipeline.run all --profile smoke        # every chapter
     python -m helpers.pipeline.run all --profile paper --list # show what would run, with which parameters

@@ -4,5 +4,5 @@ Galaxy Zoo 1–style votes.
 Modules: ``constants`` (survey and population numbers with sources), ``population`` (the true
 catalogue), ``render`` (GalSim drawing and PSF matching), ``votes`` (volunteers, debiasing, flags),
 ``measure`` (PSF size and arm signal measured on images), ``data`` (cached loaders, GZ1 reader),
-``benchmark`` (galaxies per second).
+``plots`` (the asinh display of a cutout), ``benchmark`` (galaxies per second).
 """
