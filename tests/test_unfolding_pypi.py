@@ -25,7 +25,7 @@ def test_same_toy_same_answer(tmp_path):
     pg, pr = mc["pass_gen"], mc["pass_reco"]
     g = mc["gen"][pg]
 
-    ours = multifold(mc["gen"], mc["reco"], d, n_iterations=3, epochs=6, batch_size=1024, seed=0)
+    ours = multifold(mc["gen"], mc["reco"], d, n_iterations=2, epochs=4, batch_size=1024, seed=0)
     m_ours, s_ours = moments(g, ours.particle_weights())
 
     mcl = DataLoader(
@@ -40,7 +40,7 @@ def test_same_toy_same_answer(tmp_path):
     os.chdir(tmp_path)  # the package writes checkpoints and logs to the cwd
     try:
         keras.utils.set_random_seed(0)
-        of = MultiFold("toy", MLP(1), MLP(1), dl, mcl, niter=3, epochs=6, batch_size=1024, lr=1e-3, verbose=False)
+        of = MultiFold("toy", MLP(1), MLP(1), dl, mcl, niter=2, epochs=4, batch_size=1024, lr=1e-3, verbose=False)
         with keras.saving.custom_object_scope({"weighted_binary_crossentropy": weighted_binary_crossentropy}):
             of.Unfold()
         w = of.reweight(np.nan_to_num(mc["gen"])[:, None][pg], of.model2, batch_size=1000)
