@@ -10,7 +10,7 @@ from helpers.pipeline import plain
 
 def _nb(path):
     nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell("X = 2\nMETRICS_PATH = 'unused.json'")
+    p = nbformat.v4.new_code_cell("SEED = 0  # int >= 0\nX = 2  # int >= 0\nMETRICS_PATH = 'unused.json'")
     p.metadata["tags"] = ["parameters"]
     nb.cells = [
         p,
@@ -25,5 +25,10 @@ def test_parameters_are_overridden_and_pip_cell_skipped(tmp_path):
     out = tmp_path / "m.json"
     plain.run(str(tmp_path / "t.ipynb"), str(out), {"X": 7})
     assert json.loads(out.read_text()) == {"y": 49}
-    with pytest.raises(ValueError, match=r"parameters \['Z'\] are not declared"):
+    with pytest.raises(ValueError, match=r"parameters \['Z'\] are not settable"):
         plain.run(str(tmp_path / "t.ipynb"), str(out), {"Z": 1})
+    # the runner's checks, before any cell runs: domains and types
+    with pytest.raises(ValueError, match=r"X = -1 is outside its domain 'int >= 0'"):
+        plain.run(str(tmp_path / "t.ipynb"), str(out), {"X": -1})
+    with pytest.raises(ValueError, match=r"X = 'a' \(str\) does not match"):
+        plain.run(str(tmp_path / "t.ipynb"), str(out), {"X": "a"})

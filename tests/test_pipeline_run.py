@@ -83,6 +83,8 @@ def test_unknown_profile():
 def test_undeclared_parameter_is_named():
     with pytest.raises(RunError, match="EPOCHZ is not declared"):
         plan([NB], "smoke", {"EPOCHZ": 3})
+    with pytest.raises(RunError, match="did you mean N_BINS"):  # a near miss is suggested
+        plan(["notebooks/05-omnifold/01-why-unfold.ipynb"], "smoke", {"NBINS": 3})
 
 
 def test_wrong_type_is_named():
@@ -207,6 +209,7 @@ from helpers.pipeline.domains import DomainSyntaxError, parse_domain, split_comm
         ("bool", [True, False], [1, "true"]),
         ("list of float in (0, 1)", [[0.7, 0.1, 0.2]], [[], [0.7, 1.2], [float("nan")], 0.5]),
         ("list of int >= 10", [[30, 60]], [[5]]),
+        ("dict", [{"beam": ["mono", 40.0, 40.0, True]}], [{}, [1], "x"]),
     ],
 )
 def test_domain_grammar(text, inside, outside):

@@ -16,6 +16,27 @@ import json
 import sys
 
 
+def checked_parameters(nb_path: str, params: dict) -> dict:
+    """``params`` converted to the declared types and checked against the declared domains, as
+    :mod:`helpers.pipeline.run` checks them; a ``RunError`` names the first problem."""
+    from pathlib import Path
+
+    from helpers.pipeline.run import RunError, check_domain, coerce, read_declarations
+
+    declared = read_declarations(Path(nb_path))
+    unknown = sorted(set(params) - set(declared) | ({"METRICS_PATH"} & set(params)))
+    if unknown:
+        raise RunError(
+            f"{nb_path}: parameters {unknown} are not settable (declared: {', '.join(sorted(declared))}; "
+            "METRICS_PATH is the second argument)"
+        )
+    out = {}
+    for name, value in params.items():
+        out[name] = coerce(name, value, declared[name].default, nb_path)
+        check_domain(declared[name], out[name], f"{nb_path} ({name})")
+    return out
+
+
 def run(nb_path: str, metrics_path: str, params: dict) -> None:
     import matplotlib
 
@@ -24,6 +45,7 @@ def run(nb_path: str, metrics_path: str, params: dict) -> None:
 
     from helpers.pipeline import notebook
 
+    params = checked_parameters(nb_path, params)  # the runner's checks, before any cell runs
     notebook.show_source = lambda *objects: None
     with open(nb_path) as fh:
         nb = json.load(fh)
@@ -39,9 +61,6 @@ def run(nb_path: str, metrics_path: str, params: dict) -> None:
             continue
         exec(compile(src, nb_path, "exec"), ns)
         if cell is tagged[0]:
-            unknown = sorted(set(params) - set(ns))
-            if unknown:
-                raise ValueError(f"{nb_path}: parameters {unknown} are not declared in its parameters cell")
             ns.update(params)
             ns["METRICS_PATH"] = metrics_path
             print("parameters:", params, flush=True)

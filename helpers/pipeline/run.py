@@ -436,11 +436,13 @@ def plan(
         jobs.append(Job(notebook=nb, chapter=chapter.name, parameters=params, output=output))
     unused = sorted(set(overrides) - used)
     if unused:
+        import difflib
+
         names = ", ".join(j.stem for j in jobs)
-        raise RunError(
-            f"parameter {', '.join(unused)} is not declared by any selected notebook "
-            f"({names}); check the spelling in the notebook's parameters cell"
-        )
+        known = sorted({n for j in jobs for n in read_declarations(j.notebook)} - set(RUNNER_PARAMETERS))
+        close = sorted({m for u in unused for m in difflib.get_close_matches(u, known, n=2)})
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; declared: {', '.join(known)}"
+        raise RunError(f"parameter {', '.join(unused)} is not declared by any selected notebook ({names}){hint}")
     return jobs
 
 

@@ -144,6 +144,29 @@ def run_release(
         raise ValueError(
             f"need n_seeds >= 1 and non-negative bootstrap counts, got {n_seeds}, {n_bootstrap_data}, {n_bootstrap_mc}"
         )
+    with _convergence_summary("the release", log) as runs:
+        return _release_columns(
+            mc,
+            data,
+            alt,
+            variations,
+            settings,
+            runs,
+            seed=seed,
+            n_seeds=n_seeds,
+            n_bootstrap_data=n_bootstrap_data,
+            n_bootstrap_mc=n_bootstrap_mc,
+            log=log,
+        )
+
+
+def _release_columns(
+    mc, data, alt, variations, settings, runs, *, seed, n_seeds, n_bootstrap_data, n_bootstrap_mc, log
+) -> dict[str, np.ndarray]:
+    """The body of :func:`run_release`: one MultiFold run per column, counted in ``runs`` and timed
+    per kind in ``cols["seconds"]``."""
+    rng = np.random.default_rng(seed)
+    cols: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
 
     def timed(kind, fn):
@@ -151,33 +174,6 @@ def run_release(
         out = fn()
         seconds[kind] = seconds.get(kind, 0.0) + time.perf_counter() - t
         return out
-
-    with _convergence_summary("the release", log) as runs:
-        cols = _release_columns(
-            mc,
-            data,
-            alt,
-            variations,
-            settings,
-            timed,
-            runs,
-            seconds,
-            seed=seed,
-            n_seeds=n_seeds,
-            n_bootstrap_data=n_bootstrap_data,
-            n_bootstrap_mc=n_bootstrap_mc,
-            log=log,
-        )
-    cols["seconds"] = seconds
-    return cols
-
-
-def _release_columns(
-    mc, data, alt, variations, settings, timed, runs, seconds, *, seed, n_seeds, n_bootstrap_data, n_bootstrap_mc, log
-) -> dict[str, np.ndarray]:
-    """The body of :func:`run_release` (one MultiFold run per column)."""
-    rng = np.random.default_rng(seed)
-    cols: dict[str, np.ndarray] = {}
 
     def counted(*args, **kw):
         runs["runs"] += 1
@@ -232,6 +228,7 @@ def _release_columns(
         f"detector variations, prior, non-closure: "
         f"{seconds.get('detector', 0) + seconds['prior'] + seconds['nonclosure']:.0f} s"
     )
+    cols["seconds"] = seconds
     return cols
 
 
