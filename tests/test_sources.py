@@ -21,10 +21,15 @@ from helpers import sources as S
 from helpers.pipeline.book import fill_sources, toc_files
 from helpers.pipeline.run import RunError
 
-MODULES = ["helpers.gaps.constants", "helpers.galaxies.sky.constants", "helpers.zjets.constants"]
+MODULES = [
+    "helpers.gaps.constants",
+    "helpers.galaxies.sky.constants",
+    "helpers.galaxies.sky.debias",
+    "helpers.zjets.constants",
+]
 PAGES = {
     "book/sources-ch02": ["helpers.gaps.constants"],
-    "book/sources-galaxies": ["helpers.galaxies.sky.constants"],
+    "book/sources-galaxies": ["helpers.galaxies.sky.constants", "helpers.galaxies.sky.debias"],
     "book/sources-ch05": ["helpers.zjets.constants"],
 }
 LANDING = {
@@ -177,9 +182,9 @@ def test_pages_are_in_the_toc_and_linked():
         text = (ROOT / f"{page}.md").read_text()
         for m in modules:
             assert f"{{{{ sources:{m} }}}}" in text, f"{page} does not render {m}"
-            rendered = fill_sources(text, where=page)
-            assert "{{" not in rendered
-            assert rendered.count("\n| `") == len(S.registry(m))
+        rendered = fill_sources(text, where=page)
+        assert "{{" not in rendered
+        assert rendered.count("\n| `") == sum(len(S.registry(m)) for m in modules)
     for page, links in LANDING.items():
         text = (ROOT / f"{page}.md").read_text()
         for link in links:

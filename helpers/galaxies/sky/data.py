@@ -22,7 +22,7 @@ from helpers.galaxies.sky.render import render
 from helpers.galaxies.sky.votes import VoteModel, gz1_table
 from helpers.pipeline.cache import cached_arrays
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: debiasing in (M_r, R50, z) bins after Bamford et al. 2009
 GZ1_COLUMNS = (
     "OBJID",
     "NVOTE",

@@ -12,8 +12,8 @@ the survey's seeing and depth:
 * ``q_seen`` — the axis ratio of the disk after seeing: thin disks look edge-on only when resolved.
 
 Votes are then multinomial draws from a Dirichlet around those probabilities (volunteers disagree
-more than the binomial would say). From the votes: the GZ1 columns, a redshift debiasing in the
-spirit of Bamford et al. 2009, and the SPIRAL / ELLIPTICAL / UNCERTAIN flags at 0.8.
+more than the binomial would say). From the votes: the GZ1 columns, with the redshift debiasing and
+the SPIRAL / ELLIPTICAL / UNCERTAIN flags of ``helpers.galaxies.sky.debias``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from helpers.galaxies.sky import constants as C
+from helpers.galaxies.sky.debias import debias, flags  # re-exported: votes.debias / votes.flags
 from helpers.galaxies.sky.population import ELLIPTICAL, SPIRAL
 
 ANSWERS = ("EL", "CW", "ACW", "EDGE", "DK", "MG")
@@ -107,51 +108,6 @@ def draw_votes(p: np.ndarray, model: VoteModel, rng: np.random.Generator) -> np.
     return np.stack([rng.multinomial(k, qi) for k, qi in zip(nvote, q)])
 
 
-def debias(
-    p_el: np.ndarray,
-    p_cs: np.ndarray,
-    z: np.ndarray,
-    m_abs: np.ndarray,
-    n_mag_bins: int = 8,
-    n_z_bins: int = 10,
-    min_count: int = 20,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Redshift debiasing of the elliptical / combined-spiral fractions (after Bamford et al. 2009).
-
-    At fixed luminosity the morphological mix should not change with redshift; in each bin of
-    (M_r, z) the mean ratio log10(p_el / p_cs) is compared with its value in the lowest-redshift bin
-    of the same M_r, and the excess ``kappa`` is taken out of each galaxy's fractions while keeping
-    p_el + p_cs fixed. Bins with fewer than ``min_count`` galaxies are left as they are.
-    """
-    p_el = np.asarray(p_el, float)
-    p_cs = np.asarray(p_cs, float)
-    if not (p_el.shape == p_cs.shape == np.shape(z) == np.shape(m_abs)):
-        raise ValueError(
-            "p_el, p_cs, z and m_abs must have the same shape, got "
-            f"{p_el.shape}, {p_cs.shape}, {np.shape(z)}, {np.shape(m_abs)}"
-        )
-    eps = 1e-3
-    m_edges = np.quantile(m_abs, np.linspace(0, 1, n_mag_bins + 1))
-    z_edges = np.quantile(z, np.linspace(0, 1, n_z_bins + 1))
-    mb = np.clip(np.searchsorted(m_edges, m_abs, side="right") - 1, 0, n_mag_bins - 1)
-    zb = np.clip(np.searchsorted(z_edges, z, side="right") - 1, 0, n_z_bins - 1)
-    kappa = np.zeros_like(p_el)
-    for i in range(n_mag_bins):
-        ref = None
-        for j in range(n_z_bins):
-            sel = (mb == i) & (zb == j)
-            if sel.sum() < min_count:
-                continue
-            ratio = np.log10((p_el[sel].mean() + eps) / (p_cs[sel].mean() + eps))
-            if ref is None:
-                ref = ratio
-            kappa[sel] = ratio - ref
-    w = 10**kappa
-    tot = p_el + p_cs
-    denom = np.maximum(p_el + p_cs * w, 1e-12)
-    return tot * p_el / denom, tot * p_cs * w / denom
-
-
 def gz1_table(cat: dict[str, np.ndarray], model: VoteModel, seed: int) -> dict[str, np.ndarray]:
     """The GZ1 catalogue columns for a synthetic catalogue (votes drawn with ``seed``)."""
     rng = np.random.default_rng(seed)
@@ -162,15 +118,6 @@ def gz1_table(cat: dict[str, np.ndarray], model: VoteModel, seed: int) -> dict[s
     for k, name in enumerate(ANSWERS):
         out[f"P_{name}"] = frac[:, k]
     out["P_CS"] = frac[:, 1] + frac[:, 2] + frac[:, 3]
-    el_d, cs_d = debias(out["P_EL"], out["P_CS"], cat["z"], cat["m_abs"])
+    el_d, cs_d = debias(out["P_EL"], out["P_CS"], cat["z"], cat["m_abs"], cat["r50_kpc"])
     out["P_EL_DEBIASED"], out["P_CS_DEBIASED"] = el_d, cs_d
     return {**out, **flags(el_d, cs_d)}
-
-
-def flags(p_el_debiased: np.ndarray, p_cs_debiased: np.ndarray, threshold: float = 0.8) -> dict[str, np.ndarray]:
-    """SPIRAL / ELLIPTICAL / UNCERTAIN (0/1 ints) from debiased fractions at ``threshold``."""
-    if not 0.5 < threshold <= 1:
-        raise ValueError(f"threshold must be in (0.5, 1] so the flags exclude each other, got {threshold}")
-    sp = (np.asarray(p_cs_debiased) >= threshold).astype(np.int8)
-    el = (np.asarray(p_el_debiased) >= threshold).astype(np.int8)
-    return {"SPIRAL": sp, "ELLIPTICAL": el, "UNCERTAIN": (1 - sp - el).astype(np.int8)}
