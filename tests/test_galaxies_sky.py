@@ -262,65 +262,6 @@ def test_labels_two_and_three_classes(cat15k):
         D.labels(cat15k, 4)
 
 
-# ------------------------------------------------------------------------- real-data loader
-def _write_real(tmp_path, n=4, fmt="fits", shape=(64, 64)):
-    import cv2
-    from astropy.io import fits
-
-    rng = np.random.default_rng(1)
-    cat = {"OBJID": np.arange(587722981741363294, 587722981741363294 + n), "NVOTE": rng.integers(20, 50, n)}
-    f = rng.dirichlet(np.ones(6), n)
-    for k, a in enumerate(V.ANSWERS):
-        cat[f"P_{a}"] = f[:, k]
-    cat["P_CS"] = f[:, 1] + f[:, 2] + f[:, 3]
-    cat["P_EL_DEBIASED"], cat["P_CS_DEBIASED"] = cat["P_EL"], cat["P_CS"]
-    cat.update(V.flags(cat["P_EL"], cat["P_CS"]))
-    csv = tmp_path / "gz1.csv"
-    D.write_gz1_csv(csv, cat)
-    cut = tmp_path / "cutouts"
-    cut.mkdir()
-    imgs = rng.uniform(0, 255, (n,) + shape).astype(np.float32)
-    for oid, im in zip(cat["OBJID"], imgs):
-        if fmt == "fits":
-            fits.PrimaryHDU(im).writeto(cut / f"{oid}.fits")
-        else:
-            cv2.imwrite(str(cut / f"{oid}.png"), np.round(im).astype(np.uint8))
-    return csv, cut, cat, imgs
-
-
-@pytest.mark.parametrize("fmt", ["fits", "png"])
-def test_gz1_loader_reads_catalogue_and_cutouts(tmp_path, fmt):
-    csv, cut, cat, imgs = _write_real(tmp_path, fmt=fmt)
-    got = D.load_gz1(csv, cut)
-    np.testing.assert_array_equal(got["catalogue"]["OBJID"], cat["OBJID"])
-    np.testing.assert_allclose(got["catalogue"]["P_EL"], cat["P_EL"], rtol=1e-12)
-    np.testing.assert_array_equal(got["catalogue"]["SPIRAL"], cat["SPIRAL"])
-    want = imgs if fmt == "fits" else np.round(imgs)
-    np.testing.assert_allclose(got["images"], want)
-    idx, y = D.labels(got["catalogue"], 3)
-    assert len(idx) == 4
-
-
-def test_gz1_loader_names_what_is_wrong(tmp_path):
-    csv, cut, cat, _ = _write_real(tmp_path)
-    text = csv.read_text().splitlines()
-    (tmp_path / "nocol.csv").write_text("\n".join([text[0].replace("P_MG", "P_XX")] + text[1:]))
-    with pytest.raises(ValueError, match=r"missing GZ1 columns \['P_MG'\]"):
-        D.load_gz1(tmp_path / "nocol.csv")
-    rows = [r.split(",") for r in text]
-    rows[1][2] = "abc"  # P_EL of the first galaxy
-    (tmp_path / "bad.csv").write_text("\n".join(",".join(r) for r in rows))
-    with pytest.raises(ValueError, match="P_EL has a non-numeric value 'abc'"):
-        D.load_gz1(tmp_path / "bad.csv")
-    (cut / f"{cat['OBJID'][2]}.fits").unlink()
-    with pytest.raises(FileNotFoundError, match=f"no cutout for OBJID {cat['OBJID'][2]}"):
-        D.load_gz1(csv, cut)
-    (tmp_path / "small").mkdir()
-    csv2, cut2, _, _ = _write_real(tmp_path / "small", shape=(32, 32))
-    with pytest.raises(ValueError, match=r"expected \(64, 64\)"):
-        D.load_gz1(csv2, cut2)
-
-
 def test_labels_refuse_galaxies_flagged_twice_or_never():
     # GZ1's clean flags are exclusive: a galaxy is SPIRAL, ELLIPTICAL or UNCERTAIN, exactly one
     ok = {"SPIRAL": np.array([1, 0, 0]), "ELLIPTICAL": np.array([0, 1, 0]), "UNCERTAIN": np.array([0, 0, 1])}

@@ -316,6 +316,21 @@ def test_03_04_beyond(smoke_metrics):
         assert 0 <= r["truth_accuracy"]["mean"] <= 1
 
 
+def test_03_05_real_catalogue(smoke_metrics):
+    m = smoke_metrics["05-real-catalogue"]["metrics"]
+    assert m["n_missing"] == m["missing_expected"] >= 1  # missing cutouts skipped and counted, not fatal
+    assert m["n_loaded"] == m["n_rows"] - m["n_missing"]
+    assert m["roundtrip_max_abs_diff"] == 0.0  # FITS at the SDSS scale come back bit for bit
+    # the published rounding: 0.01 s of RA (0.15" x cos DEC), 0.1" of DEC; at most half of each
+    assert m["coord_max_error_arcsec"]["ra"] <= 0.075 + 1e-6 and m["coord_max_error_arcsec"]["dec"] <= 0.05 + 1e-6
+    assert m["source_pixel_scales"] == [0.168, 0.396]  # the HSC-like cutout was read at its own scale
+    f = m["resampled_flux"]
+    assert abs(f["resampled"] - f["hsc"]) < 1e-4 * abs(f["hsc"]) + 1e-3  # INTER_AREA x pixel count keeps flux
+    assert abs(f["resampled"] - f["sdss"]) < 5 * f["noise"] + 0.03 * abs(f["sdss"])
+    assert m["accuracy"]["n"] == m["n_repeats"] and 0 <= m["accuracy"]["mean"] <= 1
+    assert 0.7 < m["label_truth_agreement"] <= 1
+
+
 def test_04_01_shrink_and_enlarge(smoke_metrics):
     m = smoke_metrics["01-shrink-and-enlarge"]["metrics"]
     assert m["pitfall"]["keyword_equals_block_mean"] and m["pitfall"]["positional_equals_bilinear"]
