@@ -768,6 +768,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--list", action="store_true", help="only print the plan")
     ap.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="send the notebooks' independent tasks (Pythia chunks, rendering, repeated trainings) to the "
+        "Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 (sets PHYSML_DASK_SCHEDULER for the kernels)",
+    )
+    ap.add_argument(
         "--record",
         nargs="?",
         const="",
@@ -783,6 +790,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.timeout is not None and args.timeout < 0:
             raise RunError(f"--timeout {args.timeout}: give seconds > 0, or 0 for no timeout")
+        if args.dask is not None:
+            from helpers.pipeline.executor import SCHEDULER_ENV, scheduler_address
+
+            try:
+                os.environ[SCHEDULER_ENV] = scheduler_address(args.dask) or ""
+            except ValueError as err:
+                raise RunError(f"--dask: {err}") from None
     except RunError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
