@@ -45,6 +45,7 @@ def run_repeats(
     restore_best_val: bool = False,
     evaluate: Callable[[object, np.ndarray], object] | None = None,
     augment: Callable[[np.ndarray, np.ndarray, np.random.Generator], tuple] | None = None,
+    workers: int | None = None,
 ) -> Trainings:
     """Train ``n_repeats`` fresh models on reshuffled samples of (images, y).
 
@@ -59,7 +60,8 @@ def run_repeats(
     ``evaluate(model, test_positions)`` — called once per repeat, its result kept in
     ``Trainings.evaluations`` — scores the honestly chosen model. ``augment(train_positions,
     targets, rng)`` returns the (images, targets) actually fitted — e.g. degraded versions of those
-    galaxies made from their raw fluxes — once per repeat.
+    galaxies made from their raw fluxes — once per repeat. ``workers`` goes to
+    :func:`~helpers.nn.training.repeat_fit` (default serial; a Dask scheduler sends repeats to a cluster).
     """
     images = np.asarray(images)
     y = np.asarray(y, dtype=np.int64)
@@ -130,6 +132,7 @@ def run_repeats(
         n_classes=k,
         restore_best_val=restore_best_val,
         progress=progress,
+        workers=workers,
     )
     tr.extra_prob = np.stack([e["extra_prob"] for e in tr.evaluations]) if extra is not None else None
     tr.evaluations = [e["evaluation"] for e in tr.evaluations] if evaluate is not None else []

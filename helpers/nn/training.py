@@ -16,6 +16,8 @@ its own seed, so a repeat's result depends on its seed alone.
 
 from __future__ import annotations
 
+import functools
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -247,6 +249,107 @@ def _in_kernel() -> bool:
     return ip is not None and hasattr(ip, "kernel")
 
 
+@dataclass
+class _RepeatSpec:
+    """What every repeat of :func:`repeat_fit` shares (travels to worker processes with cloudpickle)."""
+
+    build_model: Callable[[], object]
+    data: Any
+    epochs: int
+    batch_size: int
+    val_batch_size: int | None
+    callbacks: Callable[[], list] | None
+    evaluate: Callable[[object, Split], Any] | None
+    record: bool
+    restore_best_val: bool
+    verbose: int
+
+
+def _fit_one(spec: _RepeatSpec, i: int, seed: int, n_classes: int) -> dict[str, Any]:
+    """Repeat ``i``: clear the session, seed Keras with ``seed``, build, fit, score."""
+    import keras
+
+    fixed = not callable(spec.data)
+    split = Split(*spec.data) if fixed else spec.data(i)
+    if spec.record and (split.x_test is None or split.y_test is None):
+        raise ValueError(f"repeat {i}: record=True needs x_test and y_test in the Split")
+    if spec.restore_best_val and split.x_val is None:
+        raise ValueError("restore_best_val needs a validation split: set val_fraction > 0")
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    model = spec.build_model()
+    cbs = spec.callbacks() if spec.callbacks else []
+    fit_kw = {}
+    rec = None
+    if spec.record:
+        if not n_classes:
+            y_fit = np.asarray(split.y_train)
+            n_classes = y_fit.shape[-1] if y_fit.ndim == 2 else int(y_fit.max()) + 1
+        rec = _recorder(split, spec.restore_best_val)
+        cbs = cbs + [rec]
+    elif split.x_val is not None:
+        fit_kw = {"validation_data": (split.x_val, split.y_val), "validation_batch_size": spec.val_batch_size}
+    hist = model.fit(
+        split.x_train,
+        split.y_train,
+        epochs=spec.epochs,
+        batch_size=spec.batch_size,
+        callbacks=cbs,
+        verbose=spec.verbose,
+        shuffle=True,
+        class_weight=split.class_weight,
+        **fit_kw,
+    )
+    logs = dict(hist.history)
+    out: dict[str, Any] = {"pred": None, "y_test": None, "n_classes": n_classes, "finals": {}}
+    if rec is not None:
+        logs["test_accuracy"] = rec.test
+        if rec.val:
+            logs["val_accuracy"] = rec.val
+        if spec.restore_best_val:
+            model.set_weights(rec.best_weights)
+        out["pred"] = np.stack(rec.pred)
+        out["y_test"] = np.asarray(split.y_test)
+    out["ran"] = len(next(iter(hist.history.values())))
+    out["logs"] = logs
+    if fit_kw:
+        scores = model.evaluate(split.x_val, split.y_val, verbose=0, return_dict=True)
+        for key, val in scores.items():
+            out["finals"][f"val_{key}"] = float(val)
+    if spec.evaluate is not None:
+        result = spec.evaluate(model, split)
+        out["evaluation"] = result
+        if isinstance(result, dict) and all(isinstance(v, (int, float, np.number)) for v in result.values()):
+            for key, val in result.items():
+                out["finals"][key] = float(val)
+    out["info"] = split.info
+    return out
+
+
+def _fit_task(task: tuple) -> dict[str, Any]:
+    return _fit_one(*task)
+
+
+def _threads_now() -> int:
+    return int(os.environ.get("TF_NUM_INTRAOP_THREADS") or os.environ.get("PHYSML_THREADS") or 1)
+
+
+def _deterministic_now() -> bool:
+    from helpers.pipeline import backend
+
+    return backend.is_deterministic()
+
+
+def _worker_setup(threads: int, deterministic: bool) -> None:
+    """A worker process for repeated trainings: the parent's thread count and determinism."""
+    from helpers.pipeline import backend
+
+    backend.configure_threads(threads)
+    backend.quiet()
+    if deterministic:
+        backend.make_deterministic()
+
+
 def repeat_fit(
     build_model: Callable[[], object],
     data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | Callable[[int], Split],
@@ -262,6 +365,7 @@ def repeat_fit(
     restore_best_val: bool = False,
     progress: bool = False,
     verbose: int = 0,
+    workers: int | None = None,
 ) -> Trainings:
     """Train ``build_model()`` once per seed and return the stacked histories.
 
@@ -277,6 +381,11 @@ def repeat_fit(
     ``evaluate``. ``callbacks()`` makes fresh callbacks per repeat. ``evaluate(model, split)`` is
     called once per repeat on the final (or restored) model; what it returns is kept in
     ``evaluations``, and if it is a mapping of numbers, also in ``final``.
+
+    ``workers`` (default ``$PHYSML_TRAIN_WORKERS`` or 1) above 1 trains the repeats in that many
+    local worker processes, and a Dask scheduler (``$PHYSML_DASK_SCHEDULER``) sends them to a
+    cluster (:mod:`helpers.pipeline.executor`); every repeat still seeds itself, so the numbers are
+    those of the serial, in-process default.
     """
     import keras
 
@@ -296,74 +405,51 @@ def repeat_fit(
             )
         if record:
             raise ValueError("record=True needs a test split per repeat: give data as a function returning Split")
+    spec = _RepeatSpec(
+        build_model, data, epochs, batch_size, val_batch_size, callbacks, evaluate, record, restore_best_val, verbose
+    )
     histories: dict[str, list[np.ndarray]] = {}
     finals: dict[str, list[float]] = {}
     stopped, evaluations, preds, ytests, infos = [], [], [], [], []
     n_classes = int(n_classes or 0)
     t0 = time.perf_counter()
     bar = Progress(len(seeds), "repeats") if progress else None
-    for i, seed in enumerate(seeds):
-        split = Split(x_tr, y_tr, x_va, y_va) if fixed else data(i)
-        if record and (split.x_test is None or split.y_test is None):
-            raise ValueError(f"repeat {i}: record=True needs x_test and y_test in the Split")
-        if restore_best_val and split.x_val is None:
-            raise ValueError("restore_best_val needs a validation split: set val_fraction > 0")
-        keras.backend.clear_session()
-        keras.utils.set_random_seed(seed)
-        model = build_model()
-        cbs = callbacks() if callbacks else []
-        fit_kw = {}
-        rec = None
-        if record:
-            if not n_classes:
-                y_fit = np.asarray(split.y_train)
-                n_classes = y_fit.shape[-1] if y_fit.ndim == 2 else int(y_fit.max()) + 1
-            rec = _recorder(split, restore_best_val)
-            cbs = cbs + [rec]
-        elif split.x_val is not None:
-            fit_kw = {"validation_data": (split.x_val, split.y_val), "validation_batch_size": val_batch_size}
-        hist = model.fit(
-            split.x_train,
-            split.y_train,
-            epochs=epochs,
-            batch_size=batch_size,
-            callbacks=cbs,
-            verbose=verbose,
-            shuffle=True,
-            class_weight=split.class_weight,
-            **fit_kw,
-        )
-        logs = dict(hist.history)
-        if rec is not None:
-            logs["test_accuracy"] = rec.test
-            if rec.val:
-                logs["val_accuracy"] = rec.val
-            if restore_best_val:
-                model.set_weights(rec.best_weights)
-            preds.append(np.stack(rec.pred))
-            ytests.append(np.asarray(split.y_test))
-        ran = len(next(iter(hist.history.values())))
-        stopped.append(ran)
-        for key, vals in logs.items():
+
+    def take(one: dict[str, Any]) -> None:
+        nonlocal n_classes
+        n_classes = n_classes or one["n_classes"]
+        stopped.append(one["ran"])
+        for key, vals in one["logs"].items():
             row = np.full(epochs, np.nan)
             row[: len(vals)] = vals
             histories.setdefault(key, []).append(row)
-        if fit_kw:
-            scores = model.evaluate(split.x_val, split.y_val, verbose=0, return_dict=True)
-            for key, val in scores.items():
-                finals.setdefault(f"val_{key}", []).append(float(val))
-        if evaluate is not None:
-            result = evaluate(model, split)
-            evaluations.append(result)
-            if isinstance(result, dict) and all(isinstance(v, (int, float, np.number)) for v in result.values()):
-                for key, val in result.items():
-                    finals.setdefault(key, []).append(float(val))
-        infos.append(split.info)
+        for key, val in one["finals"].items():
+            finals.setdefault(key, []).append(val)
+        if "evaluation" in one:
+            evaluations.append(one["evaluation"])
+        if one["pred"] is not None:
+            preds.append(one["pred"])
+            ytests.append(one["y_test"])
+        infos.append(one["info"])
         if bar is not None:
-            bar.update(f"last test accuracy {rec.test[-1]:.3f}" if rec is not None else "")
-    keras.backend.clear_session()
-    if bar is not None:
-        bar.close()
+            bar.update(f"last test accuracy {one['logs']['test_accuracy'][-1]:.3f}" if record else "")
+
+    from helpers.pipeline.executor import choose, run_tasks
+
+    workers = int(workers if workers is not None else os.environ.get("PHYSML_TRAIN_WORKERS", "1"))
+    how = choose(workers, len(seeds))
+    if how == "serial":
+        # the book's path: every repeat in this process, one after the other
+        for i, seed in enumerate(seeds):
+            one = _fit_one(spec, i, seed, n_classes)
+            take(one)
+        keras.backend.clear_session()
+    else:
+        # each task builds its model and seeds Keras itself, in a worker set up like this process
+        # (threads, deterministic ops), so the numbers equal the serial path's
+        setup = functools.partial(_worker_setup, _threads_now(), _deterministic_now())
+        tasks = [(spec, i, seed, n_classes) for i, seed in enumerate(seeds)]
+        run_tasks(_fit_task, tasks, workers=workers, initializer=setup, on_result=lambda _, one: take(one))
     return Trainings(
         seeds=seeds,
         history={k: np.vstack(v) for k, v in histories.items()},

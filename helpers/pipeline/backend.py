@@ -43,8 +43,18 @@ def quiet() -> None:
     logging.getLogger("absl").setLevel(logging.ERROR)
 
 
+_deterministic = False
+
+
+def is_deterministic() -> bool:
+    """Whether :func:`make_deterministic` was called in this process (worker processes copy it)."""
+    return _deterministic
+
+
 def make_deterministic() -> None:
     """Ask the backend for deterministic kernels (same seed -> same numbers)."""
+    global _deterministic
+    _deterministic = True
     if name() == "tensorflow":
         import tensorflow as tf
 

@@ -300,11 +300,16 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, staging / name)
     shutil.copytree(root / "book", staging / "book")
+    from helpers.pipeline.record import fill_records, read_records
+
     metrics = _run_metrics(runs / profile)
-    for page in (staging / "book").glob("*.md"):
-        page.write_text(
-            fill_sources(fill_metrics(page.read_text(), metrics, where=page.name, recorded=records()), where=page.name)
-        )
+    whole = read_records()
+    recorded = {name: data["metrics"] for name, data in whole.items()}
+    for page in sorted((staging / "book").glob("*.md")):
+        text, stale = fill_records(page.read_text(), whole, where=page.name)
+        for warning in stale:
+            print(f"warning: {warning}", file=sys.stderr)
+        page.write_text(fill_sources(fill_metrics(text, metrics, where=page.name, recorded=recorded), where=page.name))
     notebooks = []
     missing = []
     for entry in toc_files(root / "_toc.yml"):

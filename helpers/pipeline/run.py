@@ -641,6 +641,7 @@ def execute(
             "output": str(job.output.relative_to(folder)),
             **common,
             "code_hash": code_hash(job.notebook),
+            "notebook_sha256": hashlib.sha256(job.notebook.read_bytes()).hexdigest(),
             "started": _now(),
             "ended": None,
         }
@@ -766,6 +767,22 @@ def main(argv: list[str] | None = None) -> int:
         help="run the remaining notebooks after one fails (exit status still non-zero)",
     )
     ap.add_argument("--list", action="store_true", help="only print the plan")
+    ap.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="send the notebooks' independent tasks (Pythia chunks, rendering, repeated trainings) to the "
+        "Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 (sets PHYSML_DASK_SCHEDULER for the kernels)",
+    )
+    ap.add_argument(
+        "--record",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="TAG",
+        help="after an ok run, write book/records/<notebook>.<TAG>.metrics.json with where and when it ran "
+        "(TAG default <profile>-cpu or <profile>-gpu; see helpers.pipeline.record)",
+    )
     args = ap.parse_args(argv)
     try:
         jobs = plan(
@@ -773,6 +790,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.timeout is not None and args.timeout < 0:
             raise RunError(f"--timeout {args.timeout}: give seconds > 0, or 0 for no timeout")
+        if args.dask is not None:
+            from helpers.pipeline.executor import SCHEDULER_ENV, scheduler_address
+
+            try:
+                os.environ[SCHEDULER_ENV] = scheduler_address(args.dask) or ""
+            except ValueError as err:
+                raise RunError(f"--dask: {err}") from None
     except RunError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -793,6 +817,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     bad = [r for r in rows if r["status"] != "ok"]
     print(f"{len(rows)} notebook(s) ran in {time.perf_counter() - t0:.1f} s", flush=True)
+    unrecorded = 0
+    if args.record is not None:
+        from helpers.pipeline.record import write_record
+
+        by_key = {f"{j.chapter}/{j.notebook.name}": j for j in jobs}
+        for row in rows:
+            if row["status"] != "ok":
+                print(f"not recorded: {row['notebook']} did not finish ok", file=sys.stderr)
+                unrecorded += 1
+                continue
+            entry = {k: v for k, v in row.items() if k != "notebook"}
+            try:
+                print(f"recorded {write_record(by_key[row['notebook']], entry, args.profile, args.record or None)}")
+            except RunError as err:
+                print(f"error: not recorded: {err}", file=sys.stderr)
+                unrecorded += 1
     if bad:
         not_run = len(jobs) - len(rows)
         print(
@@ -803,7 +843,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return 0
+    return 1 if unrecorded else 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ processes, one Pythia per chunk of events with its own seed, so the result depen
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -119,7 +118,8 @@ def generate(
     world: str, n_events: int, seed: int, *, processes: int | None = None, progress: bool = True
 ) -> dict[str, np.ndarray]:
     """``n_events`` events of ``world`` in chunks of ``CHUNK`` (chunk i seeded ``seed·10⁴ + i + 1``),
-    run on ``processes`` worker processes (default: PHYSML_THREADS or the CPU count)."""
+    run on ``processes`` worker processes (default: PHYSML_THREADS or the CPU count), or on a Dask
+    cluster when ``PHYSML_DASK_SCHEDULER`` is set (:mod:`helpers.pipeline.executor`)."""
     settings(world)
     if n_events < 1:
         raise ValueError(f"n_events must be >= 1, got {n_events}")
@@ -133,18 +133,12 @@ def generate(
     from tqdm.auto import tqdm
 
     bar = tqdm(total=n_events, desc=f"Pythia 8 ({world})", unit="ev", disable=not progress)
-    results = []
-    if processes == 1:
-        for job in jobs:
-            results.append(_chunk_job(job))
-            bar.update(job[1])
-    else:
-        import multiprocessing as mp
+    from helpers.pipeline.executor import run_tasks
 
-        with ProcessPoolExecutor(processes, mp_context=mp.get_context("fork")) as pool:
-            for job, res in zip(jobs, pool.map(_chunk_job, jobs)):
-                results.append(res)
-                bar.update(job[1])
+    # serial, local processes ("fork": Pythia holds no threads) or a Dask cluster; chunks keep their seeds
+    results = run_tasks(
+        _chunk_job, jobs, workers=processes, start_method="fork", on_result=lambda i, _: bar.update(jobs[i][1])
+    )
     bar.close()
     out = {key: np.concatenate([r[key] for r in results]) for key in results[0] if key != "sigma_pb"}
     sig = np.array([r["sigma_pb"] for r in results])

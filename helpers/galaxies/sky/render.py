@@ -174,17 +174,13 @@ def render(
             pos += 1
         bar.update(len(res))
 
-    if workers > 1 and len(jobs) > 1:
-        import multiprocessing as mp
+    from helpers.pipeline.executor import run_tasks
 
-        # "spawn": GalSim's FFT threads make fork() after the first draw unsafe (it can deadlock)
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(workers, initializer=_init_worker) as pool:
-            for res in pool.imap(_work, jobs):
-                take(res)
-    else:
-        for job in jobs:
-            take(_work(job))
+    # serial, local processes or a Dask cluster (PHYSML_DASK_SCHEDULER); results come back in order.
+    # "spawn": GalSim's FFT threads make fork() after the first draw unsafe (it can deadlock)
+    run_tasks(
+        _work, jobs, workers=workers, start_method="spawn", initializer=_init_worker, on_result=lambda _, r: take(r)
+    )
     bar.close()
     return out
 
