@@ -337,3 +337,19 @@ def test_domain_errors_come_before_any_kernel(tmp_path):
     assert proc.returncode == 2
     assert "parameter LEARNING_RATE = -1.0 is outside its domain 'float > 0'" in proc.stderr
     assert not any(tmp_path.rglob("*.ipynb"))
+
+
+def test_targets_by_chapter_and_stem_and_a_near_miss_is_suggested():
+    """`chapter/stem` (no notebooks/, no .ipynb) names a notebook; a misspelt one gets a suggestion."""
+    (nb,) = run.resolve_targets(["02-gaps-antiparticles/02-cnn-classifier"])
+    assert nb == ROOT / "notebooks" / "02-gaps-antiparticles" / "02-cnn-classifier.ipynb"
+    with pytest.raises(RunError, match="did you mean 02-gaps-antiparticles/02-cnn-classifier\\?"):
+        run.resolve_targets(["02-gaps-antiparticles/02-cnn-clasifier"])
+    with pytest.raises(RunError) as err:
+        run.resolve_targets(["no-such-thing-at-all"])
+    assert "did you mean" not in str(err.value)
+
+
+def test_a_parameter_given_twice_on_the_command_line_is_refused():
+    with pytest.raises(RunError, match="BATCH_SIZE is set twice"):
+        run._parse_overrides(["BATCH_SIZE=1", "BATCH_SIZE=2"])

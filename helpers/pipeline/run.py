@@ -344,6 +344,27 @@ def coerce(name: str, value: Any, default: Any, where: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
+def _locate(target: str) -> Path:
+    """A target as a path: as given (from here or the repository), or under notebooks/, ``.ipynb`` optional."""
+    p = Path(target)
+    if p.is_absolute():
+        return p
+    candidates = [Path.cwd() / p, repo_root() / p, repo_root() / "notebooks" / p]
+    candidates += [c.with_name(c.name + ".ipynb") for c in candidates if c.suffix != ".ipynb"]
+    return next((c for c in candidates if c.exists()), repo_root() / p)
+
+
+def _near_miss(target: str) -> str | None:
+    """The notebook (``chapter/stem``) or chapter whose name is closest to a misspelt target, if any is close."""
+    import difflib
+
+    names = [ch.name for ch in chapters()]
+    names += [f"{ch.name}/{nb.stem}" for ch in chapters() for nb in chapter_notebooks(ch)]
+    key = target.removeprefix("notebooks/").removesuffix(".ipynb").rstrip("/")
+    best = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    return best[0] if best else None
+
+
 def resolve_targets(targets: list[str]) -> list[Path]:
     """Notebook paths for targets: ``all``, a chapter folder or number, or notebook paths."""
     if not targets:
@@ -354,9 +375,7 @@ def resolve_targets(targets: list[str]) -> list[Path]:
             for ch in chapters():
                 out.extend(chapter_notebooks(ch))
             continue
-        p = Path(t)
-        if not p.is_absolute():
-            p = (Path.cwd() / p) if (Path.cwd() / p).exists() else repo_root() / p
+        p = _locate(t)
         if p.is_file():
             if p.suffix != ".ipynb":
                 raise RunError(f"{t} is not a notebook (.ipynb)")
@@ -373,7 +392,11 @@ def resolve_targets(targets: list[str]) -> list[Path]:
             out.extend(chapter_notebooks(matches[0]))
             continue
         names = ", ".join(ch.name for ch in chapters())
-        raise RunError(f"target {t!r} is neither 'all', a notebook, nor a chapter (have: {names})")
+        hint = _near_miss(t)
+        raise RunError(
+            f"target {t!r} is neither 'all', a notebook, nor a chapter (have: {names})"
+            + (f"; did you mean {hint}?" if hint else "")
+        )
     seen: set[Path] = set()
     uniq = []
     for p in out:
@@ -734,6 +757,8 @@ def _parse_overrides(items: list[str]) -> dict[str, Any]:
         name = name.strip()
         if not name.isidentifier():
             raise RunError(f"-p {item!r}: {name!r} is not a valid parameter name")
+        if name in out:
+            raise RunError(f"-p {item!r}: {name} is set twice on the command line; give it once")
         out[name] = parse_value(raw)
     return out
 
