@@ -22,7 +22,7 @@ from helpers.galaxies.sky.render import render
 from helpers.galaxies.sky.votes import VoteModel, gz1_table
 from helpers.pipeline.cache import cached_arrays
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: log arms with knots, bars, the field around each galaxy, g - r colours
 GZ1_COLUMNS = (
     "OBJID",
     "NVOTE",
