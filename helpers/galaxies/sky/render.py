@@ -215,8 +215,9 @@ def render_galaxy(
     with the field's galaxies and stars around it unless ``field`` is False."""
     prof = intrinsic_profile(row)
     out = {}
-    for k, name in enumerate(surveys):
+    for name in surveys:
         s = C.survey(name)
+        k = list(C.SURVEYS).index(s.name)  # the noise seed depends on the survey, not on its place in the list
         fwhm = row[f"psf_{s.name}"]
         out[s.name] = draw(
             prof,
