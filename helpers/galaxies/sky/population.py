@@ -104,8 +104,8 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
     ``sersic_n, q`` (elliptical or bulge axis ratio), ``bt, bulge_r50, cos_i, q_disk`` (the disk's
     apparent axis ratio), ``pa``, ``arms, pitch_deg, arm_amp, chirality`` (+1 anticlockwise,
     -1 clockwise, 0 none), ``arm_phase``, ``psf_sdss, psf_hsc`` (FWHM in arcsec), ``seed``,
-    ``bar`` (0/1), ``bar_len`` (bar semi-major axis in disk scale lengths), ``bar_light`` (bar / total), ``bar_angle`` (in the disk plane,
-    from the major axis), ``g_r`` (g − r colour, mag).
+    ``bar`` (0/1), ``bar_len`` (bar semi-major axis in disk scale lengths), ``bar_light`` (bar / total),
+    ``bar_angle`` (in the disk plane), ``g_r`` (g − r colour, mag).
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer number of galaxies, got {n!r}")
