@@ -129,12 +129,17 @@ def test_hsc_image_matched_to_sdss_seeing_equals_the_sdss_image_within_noise():
 
 
 def test_arm_visibility_model_agrees_with_arms_measured_on_images():
+    # the arm contrast per resolution element the votes use, against the same quantity measured on the
+    # rendered stamps (PSF, pixels, the noise of an element's average) of 300 SPIRAL-flagged galaxies
     cat = D.load_catalogue(1500, seed=3)
     vis = V.visibility(cat)
-    sp = np.flatnonzero((cat["type"] == P.SPIRAL) & (vis["arm_snr"] > 2))[:25]
-    ratio = M.arm_snr_measured(cat, sp) / vis["arm_snr"][sp]
-    assert 0.7 < np.median(ratio) < 1.4
-    assert np.mean((ratio > 0.5) & (ratio < 2)) >= 0.9
+    sp = np.flatnonzero(cat["SPIRAL"] == 1)[:300]
+    assert sp.size == 300
+    ratio = M.arm_snr_seen_measured(cat, sp) / vis["arm_snr"][sp]
+    assert 0.85 < np.median(ratio) < 1.25, np.percentile(ratio, [10, 50, 90])
+    assert np.mean((ratio > 0.6) & (ratio < 1.7)) >= 0.8, np.percentile(ratio, [10, 50, 90])
+    # the ideal matched filter over the whole disk reaches far more than the eye per element
+    assert np.median(vis["arm_snr_ideal"][sp] / vis["arm_snr"][sp]) > 1.5
 
 
 def test_distant_spirals_fade_into_smooth_blobs():
@@ -142,7 +147,9 @@ def test_distant_spirals_fade_into_smooth_blobs():
     vis = V.visibility(cat)
     sp = cat["type"] == P.SPIRAL
     near, far = sp & (cat["z"] < 0.05), sp & (cat["z"] > 0.12)
-    assert np.median(vis["arm_snr"][near]) > 3 * np.median(vis["arm_snr"][far])
+    # per resolution element the contrast falls with distance only as the arms blur (surface brightness
+    # hardly dims at z < 0.2, and the distant spirals of a magnitude-limited sample are the luminous ones)
+    assert np.median(vis["arm_snr"][near]) > 1.5 * np.median(vis["arm_snr"][far])
     # and in HSC the same galaxies show their arms far better
     assert np.median(V.visibility(cat, "hsc")["arm_snr"][far]) > 5 * np.median(vis["arm_snr"][far])
 
@@ -271,7 +278,8 @@ def test_uncertain_grows_with_redshift_and_distant_spirals_get_elliptical_votes(
     lo, hi = z < np.quantile(z, 0.25), z > np.quantile(z, 0.75)
     assert cat15k["UNCERTAIN"][hi].mean() > cat15k["UNCERTAIN"][lo].mean() + 0.08
     sp = cat15k["type"] == P.SPIRAL
-    assert cat15k["P_EL"][sp & hi].mean() > cat15k["P_EL"][sp & lo].mean() + 0.1
+    # (the colour cue holds some distant blue spirals: the shift is smaller than with arms alone)
+    assert cat15k["P_EL"][sp & hi].mean() > cat15k["P_EL"][sp & lo].mean() + 0.05
     # debiasing moves distant galaxies' votes back towards spiral, keeping p_el + p_cs
     assert np.mean(cat15k["P_CS_DEBIASED"][hi] - cat15k["P_CS"][hi]) > 0
     np.testing.assert_allclose(

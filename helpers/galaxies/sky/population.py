@@ -260,3 +260,17 @@ def field_sources(seed: int, half_width: float) -> dict[str, np.ndarray]:
         "beta": rng.uniform(0, np.pi, k),
         "star": star,
     }
+
+
+def knot_layout(seed: int, arms: int, arm_amp: float, f_disk: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Star-forming knots of one spiral: (arm index, radius in disk scale lengths, flux in nanomaggies).
+
+    KNOTS_PER_ARM knots per arm at uniform radii in KNOT_RADII, sharing KNOT_FLUX x arm_amp of the disk's
+    light in proportion to the disk's surface brightness there; seeded by the galaxy's ``seed`` alone.
+    """
+    rng = np.random.default_rng([int(seed), 1])
+    n_knots = rng.integers(C.KNOTS_PER_ARM[0], C.KNOTS_PER_ARM[1] + 1, int(arms))
+    arm_of = np.repeat(np.arange(int(arms)), n_knots)
+    x = rng.uniform(*C.KNOT_RADII, arm_of.size)
+    w = np.exp(-x)
+    return arm_of, x, C.KNOT_FLUX * arm_amp * f_disk * w / w.sum()

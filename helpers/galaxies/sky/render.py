@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from helpers.galaxies.sky import constants as C
-from helpers.galaxies.sky.population import ELLIPTICAL, S0, SPIRAL, field_sources
+from helpers.galaxies.sky.population import ELLIPTICAL, S0, SPIRAL, field_sources, knot_layout
 
 _GSPARAMS = None
 _FINE_SCALE = C.HSC.pixel_scale / 2  # arcsec: samples the arm pattern at half an HSC pixel
@@ -74,13 +74,9 @@ def arm_pattern(row: Mapping[str, float], scale: float = _FINE_SCALE) -> np.ndar
     sb = f_disk / (2 * np.pi * h * h) * np.exp(-r / h)  # disk surface brightness per arcsec^2
     out = sb * amp * taper * across * scale**2
     # knots on the crests: theta_k = chi ln(r_k / h) / tan(pitch) + (phase + 2 pi j) / m
-    rng = np.random.default_rng([int(row["seed"]), 1])
-    n_knots = rng.integers(C.KNOTS_PER_ARM[0], C.KNOTS_PER_ARM[1] + 1, m)
-    arm_of = np.repeat(np.arange(m), n_knots)
-    rk = rng.uniform(*C.KNOT_RADII, arm_of.size) * h
+    arm_of, xk, fk = knot_layout(int(row["seed"]), m, amp, f_disk)
+    rk = xk * h
     tk = chi * np.log(rk / h) / tan_pitch + (row["arm_phase"] + 2 * np.pi * arm_of) / m
-    wk = np.exp(-rk / h)
-    fk = C.KNOT_FLUX * amp * f_disk * wk / wk.sum()
     sig = C.KNOT_SIZE * h / scale  # fine pixels
     rad = int(np.ceil(4 * sig))
     c = npix // 2
