@@ -189,7 +189,7 @@ def draw(
     noise when ``noise_seed`` is given.
 
     Noise is sky-limited Gaussian (``Survey.sigma_pixel``) plus the source's shot noise
-    (``flux / gain``), drawn with ``galsim.VariableGaussianNoise``.
+    (``flux / gain``), drawn with numpy's generator seeded by ``noise_seed``.
     """
     import galsim
 
@@ -199,8 +199,9 @@ def draw(
     if extra is not None:
         img += galsim.Image(np.asarray(extra, dtype=float), scale=s.pixel_scale)
     if noise_seed is not None:
-        var = galsim.Image(s.sigma_pixel**2 + np.clip(img.array, 0, None) / s.gain_e_per_nmgy, scale=s.pixel_scale)
-        img.addNoise(galsim.VariableGaussianNoise(galsim.BaseDeviate(int(noise_seed)), var))
+        # numpy's Gaussian generator: GalSim's VariableGaussianNoise costs ~10 ms per 64x64 stamp
+        var = s.sigma_pixel**2 + np.clip(img.array, 0, None) / s.gain_e_per_nmgy
+        img.array[:] += np.sqrt(var) * np.random.default_rng(int(noise_seed)).standard_normal(var.shape)
     return img.array.astype(np.float32)
 
 
