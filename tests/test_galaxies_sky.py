@@ -90,7 +90,7 @@ def test_flux_is_conserved_in_both_surveys():
     import galsim
 
     idx = np.flatnonzero(cat["r50"] < 2.0)[:12]
-    imgs = R.render(cat, idx, ("sdss", "hsc"), noise=False, progress=False)
+    imgs = R.render(cat, idx, ("sdss", "hsc"), noise=False, progress=False, field=False)
     # on a stamp wide enough to hold the Sersic wings, all of the catalogue's flux is drawn
     for i in idx[:6]:
         row = _row(cat, int(i))
@@ -102,8 +102,13 @@ def test_flux_is_conserved_in_both_surveys():
     frac = imgs["sdss"].sum(axis=(1, 2)) / cat["flux"][idx]
     assert np.all((frac > 0.93) & (frac < 1.005))
     np.testing.assert_allclose(imgs["hsc"].sum(axis=(1, 2)), imgs["sdss"].sum(axis=(1, 2)), rtol=0.005)
-    arms = R.arm_pattern(_row(cat, int(np.flatnonzero(cat["type"] == P.SPIRAL)[0])))
-    assert abs(arms.sum()) < 0.02 * np.abs(arms).sum()  # arms move light, they do not add it
+    # arms and knots move the disk's light, they do not add it; nor do bars
+    for i in np.flatnonzero(cat["type"] == P.SPIRAL)[:3]:
+        row = _row(cat, int(i))
+        big = galsim.Convolve([R.intrinsic_profile(row), R.psf("sdss", row["psf_sdss"])]).drawImage(
+            nx=512, ny=512, scale=C.SDSS.pixel_scale
+        )
+        assert big.array.sum() == pytest.approx(row["flux"], rel=0.01)
 
 
 def test_hsc_image_matched_to_sdss_seeing_equals_the_sdss_image_within_noise():
@@ -124,12 +129,17 @@ def test_hsc_image_matched_to_sdss_seeing_equals_the_sdss_image_within_noise():
 
 
 def test_arm_visibility_model_agrees_with_arms_measured_on_images():
+    # the arm contrast per resolution element the votes use, against the same quantity measured on the
+    # rendered stamps (PSF, pixels, the noise of an element's average) of 300 SPIRAL-flagged galaxies
     cat = D.load_catalogue(1500, seed=3)
     vis = V.visibility(cat)
-    sp = np.flatnonzero((cat["type"] == P.SPIRAL) & (vis["arm_snr"] > 2))[:25]
-    ratio = M.arm_snr_measured(cat, sp) / vis["arm_snr"][sp]
-    assert 0.7 < np.median(ratio) < 1.4
-    assert np.mean((ratio > 0.5) & (ratio < 2)) >= 0.9
+    sp = np.flatnonzero((cat["SPIRAL"] == 1) & (cat["type"] == P.SPIRAL))[:300]  # edge-on S0s have no arms
+    assert sp.size == 300
+    ratio = M.arm_snr_seen_measured(cat, sp) / vis["arm_snr"][sp]
+    assert 0.85 < np.median(ratio) < 1.25, np.percentile(ratio, [10, 50, 90])
+    assert np.mean((ratio > 0.6) & (ratio < 1.7)) >= 0.8, np.percentile(ratio, [10, 50, 90])
+    # the ideal matched filter over the whole disk reaches far more than the eye per element
+    assert np.median(vis["arm_snr_ideal"][sp] / vis["arm_snr"][sp]) > 1.5
 
 
 def test_distant_spirals_fade_into_smooth_blobs():
@@ -137,9 +147,95 @@ def test_distant_spirals_fade_into_smooth_blobs():
     vis = V.visibility(cat)
     sp = cat["type"] == P.SPIRAL
     near, far = sp & (cat["z"] < 0.05), sp & (cat["z"] > 0.12)
-    assert np.median(vis["arm_snr"][near]) > 3 * np.median(vis["arm_snr"][far])
+    # per resolution element the contrast falls with distance only as the arms blur (surface brightness
+    # hardly dims at z < 0.2, and the distant spirals of a magnitude-limited sample are the luminous ones)
+    assert np.median(vis["arm_snr"][near]) > 1.5 * np.median(vis["arm_snr"][far])
     # and in HSC the same galaxies show their arms far better
     assert np.median(V.visibility(cat, "hsc")["arm_snr"][far]) > 5 * np.median(vis["arm_snr"][far])
+
+
+# ------------------------------------------------------------------ arms, bars and the field
+def test_arms_are_logarithmic_spirals_at_the_catalogue_pitch():
+    cat = D.load_catalogue(1500, seed=3)
+    # Kennicutt 1981: spiral pitch angles run from ~5 deg (Sa) to ~35 deg (Sc), mostly 10-25 deg
+    sp = cat["type"] == P.SPIRAL
+    assert 12 < np.median(cat["pitch_deg"][sp]) < 22
+    assert np.all((cat["pitch_deg"][sp] >= 5) & (cat["pitch_deg"][sp] <= 36))
+    big = np.flatnonzero(sp & (cat["r50"] > 2.5) & (cat["r50"] < 6) & (cat["arm_amp"] > 0.25))[:12]
+    got = np.array([M.arm_pitch_measured(_row(cat, int(i))) for i in big])
+    err = np.abs(got - cat["pitch_deg"][big])
+    assert np.median(err) < 1.5, err  # phase of the arm maximum vs ln r has slope m / tan(pitch)
+    assert np.sum(err < 3) >= 10, err
+    # a ring pattern (pitch -> 90 deg would be radial spokes; pitch -> 0 rings) reads differently
+    row = _row(cat, int(big[0]))
+    assert abs(M.arm_pitch_measured({**row, "pitch_deg": 2 * row["pitch_deg"]}) - 2 * row["pitch_deg"]) < 3
+
+
+def test_bars_appear_in_the_gz2_fraction_of_disks_and_lie_along_their_angle(cat15k):
+    disk = cat15k["type"] != P.ELLIPTICAL
+    n, k = disk.sum(), cat15k["bar"][disk].sum()
+    p = 0.294  # Masters et al. 2011: 29.4 +- 0.5 % of GZ2 disks are barred
+    assert abs(k / n - p) < 4 * np.sqrt(p * (1 - p) / n) + 0.005
+    assert np.all(cat15k["bar"][~disk] == 0)
+    # on a face-on noise-free S0 the central light is elongated along the bar's angle
+    cat = D.load_catalogue(1500, seed=3)
+    s = C.HSC
+    for i in np.flatnonzero((cat["type"] == P.S0) & (cat["bar"] == 1) & (cat["r50"] > 2))[:4]:
+        row = {**_row(cat, int(i)), "q": 1.0, "q_disk": 1.0}
+        img = R.render_galaxy(row, ("hsc",), noise=False, field=False)["hsc"].astype(float)
+        img -= R.render_galaxy({**row, "bar": 0}, ("hsc",), noise=False, field=False)["hsc"]
+        yy, xx = (np.indices(img.shape) - (s.stamp - 1) / 2) * s.pixel_scale
+        w = np.clip(img, 0, None)
+        mxx, myy, mxy = (w * xx * xx).sum(), (w * yy * yy).sum(), (w * xx * yy).sum()
+        angle = 0.5 * np.arctan2(2 * mxy, mxx - myy)
+        d = (angle - row["bar_angle"] + np.pi / 2) % np.pi - np.pi / 2
+        assert abs(d) < np.radians(5), (i, np.degrees(d))
+
+
+def _count_law(m):
+    """Galaxies per deg^2 per mag from published anchors, independently of the code: 90 deg^-2 at
+    r < 17.77 (Strauss et al. 2002), slope 0.45 to r = 22 (Yasuda et al. 2001), 0.33 fainter."""
+    a = 90 * 0.45 * np.log(10) * 10 ** (0.45 * (np.minimum(m, 22) - 17.77))
+    return a * 10 ** (0.33 * np.maximum(m - 22, 0))
+
+
+def test_field_counts_in_blank_stamps_match_the_published_counts():
+    half = 16.0  # arcsec
+    n_fields = 3000
+    area = n_fields * (2 * half / 3600) ** 2
+    srcs = [P.field_sources(seed, half) for seed in range(n_fields)]
+    mag = np.concatenate([f["mag"][~f["star"]] for f in srcs])
+    edges = np.array([15.0, 18.0, 20.0, 22.0, 24.0, 26.0, 27.0])
+    got = np.histogram(mag, edges)[0]
+    grid = np.linspace(15, 27, 12001)
+    dens = _count_law(grid)
+    want = (
+        np.array(
+            [
+                np.trapezoid(dens[(grid >= a) & (grid <= b)], grid[(grid >= a) & (grid <= b)])
+                for a, b in zip(edges[:-1], edges[1:])
+            ]
+        )
+        * area
+    )
+    pull = (got - want) / np.sqrt(want)
+    assert np.all(np.abs(pull) < 4), (got, want.round(1))
+    # independent anchor: Tyson & Jarvis 1979 count 17,100 deg^-2 to J = 24 at the pole; J - r ~ 1 for faint
+    # galaxies, so r < 23 should hold about as many (the colour is uncertain: 35 % tolerance)
+    n23 = np.sum(mag < 23) / area
+    assert abs(n23 / 17_100 - 1) < 0.35, n23
+    # the light in blank noise-free stamps is the light of those counts within the stamp
+    s = C.HSC
+    flux = np.array([R.field_image({"seed": seed}, s, 0.6).sum() for seed in range(1500)])
+    m = np.linspace(15, 27, 12001)
+    expect = np.trapezoid(_count_law(m) * 10 ** (-0.4 * (m - 22.5)), m) * (s.extent / 3600) ** 2
+    expect += np.trapezoid(400 * 10 ** (0.12 * (m - 20)) * 10 ** (-0.4 * (m - 22.5)), m) * (s.extent / 3600) ** 2
+    se = flux.std() / np.sqrt(flux.size)
+    assert abs(flux.mean() - expect) < 3 * se + 0.05 * expect, (flux.mean(), expect, se)
+    # HSC's 25" stamps show many sources above its 5-sigma depth, SDSS's few
+    n_hsc = np.mean([np.sum((f["mag"] < 26.0) & (np.abs(f["x"]) < 12.7) & (np.abs(f["y"]) < 12.7)) for f in srcs])
+    n_sdss = np.mean([np.sum((f["mag"] < 22.2) & (np.abs(f["x"]) < 12.7) & (np.abs(f["y"]) < 12.7)) for f in srcs])
+    assert n_hsc > 5 and n_sdss < 1.5, (n_hsc, n_sdss)
 
 
 # ------------------------------------------------------------------------------- population
@@ -187,7 +283,8 @@ def test_uncertain_grows_with_redshift_and_distant_spirals_get_elliptical_votes(
     lo, hi = z < np.quantile(z, 0.25), z > np.quantile(z, 0.75)
     assert cat15k["UNCERTAIN"][hi].mean() > cat15k["UNCERTAIN"][lo].mean() + 0.08
     sp = cat15k["type"] == P.SPIRAL
-    assert cat15k["P_EL"][sp & hi].mean() > cat15k["P_EL"][sp & lo].mean() + 0.1
+    # (the colour cue holds some distant blue spirals: the shift is smaller than with arms alone)
+    assert cat15k["P_EL"][sp & hi].mean() > cat15k["P_EL"][sp & lo].mean() + 0.05
     # debiasing moves distant galaxies' votes back towards spiral, keeping p_el + p_cs
     assert np.mean(cat15k["P_CS_DEBIASED"][hi] - cat15k["P_CS"][hi]) > 0
     np.testing.assert_allclose(
@@ -224,6 +321,13 @@ def test_same_seed_same_sky_and_images():
     other = R.render(cat, [7, 5, 3], progress=False)["sdss"]  # order and company do not matter
     np.testing.assert_array_equal(one[0], other[1])
     np.testing.assert_array_equal(one[1], other[0])
+    # nor the number of worker processes, nor the batch: spirals with knots and fields with sources
+    idx = [int(i) for i in np.flatnonzero(cat["type"] == P.SPIRAL)[:3]] + list(range(60, 90))
+    pooled = R.render(cat, idx, ("sdss", "hsc"), workers=2, progress=False)
+    for s in ("sdss", "hsc"):
+        alone = R.render(cat, idx[:2], (s,), progress=False)[s]
+        np.testing.assert_array_equal(pooled[s][:2], alone)
+        np.testing.assert_array_equal(pooled[s][-1], R.render(cat, [idx[-1]], (s,), progress=False)[s][0])
     t1, t2 = V.gz1_table(a, V.VoteModel(), 1), V.gz1_table(a, V.VoteModel(), 1)
     np.testing.assert_array_equal(t1["P_EL"], t2["P_EL"])
 

@@ -275,11 +275,16 @@ def test_03_01_synthetic_sky(smoke_metrics):
     assert 0.56 < m["share_uncertain"]["mean"] < 0.68
     assert m["uncertain_far"] > m["uncertain_near"] + 0.08  # uncertain grows with redshift
     assert m["spiral_purity"] > 0.95  # SPIRAL needs visible arms
-    assert 0.15 < m["elliptical_true_spiral"] < 0.5  # distant spirals voted elliptical
+    # distant spirals keep knots and blue colours: they fall into UNCERTAIN more than ELLIPTICAL
+    assert 0 <= m["elliptical_true_spiral"] < 0.3
     assert m["psf_fwhm_fit_sdss"] == pytest.approx(1.43, rel=0.05)
     assert m["psf_fwhm_fit_hsc"] == pytest.approx(0.60, rel=0.05)
     assert 0.85 < m["match_chi2"]["mean"] < 1.15  # HSC re-observed = SDSS within noise
-    assert 0.6 < m["arm_snr_ratio_median"] < 1.6
+    assert 0.85 < m["arm_snr_ratio_median"] < 1.25  # arm contrast per element: model vs images
+    assert m["arm_snr_within"] >= 0.8
+    assert abs(m["pitch_fitted"] - m["pitch_catalogue"]) < 3  # log arms at the catalogue pitch
+    assert abs(m["bar_share"] - 0.294) < 0.05  # Masters et al. 2011: 29.4 % of GZ2 disks barred
+    assert m["field_sources_hsc"]["mean"] > 5 * m["field_sources_sdss"]["mean"]
     assert m["galaxies_per_s_sdss"] > 5
 
 

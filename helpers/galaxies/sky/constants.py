@@ -56,6 +56,45 @@ DISK_THICKNESS = 0.2  # intrinsic axis ratio q0 of a disk seen edge-on
 ARM_M_CHOICES, ARM_M_PROBS = (2, 3, 4), (0.6, 0.25, 0.15)
 PITCH_DEG = (18.0, 6.0, 8.0, 35.0)  # mean, sd, clip: Kennicutt 1981-like grand-design pitch
 ARM_AMPLITUDE = (0.15, 0.5)  # uniform amplitude of the log-spiral modulation
+ARM_KAPPA = 2.0  # von Mises concentration of the arm profile across the arms (assumption: arms narrower than gaps)
+KNOTS_PER_ARM = (3, 8)  # star-forming knots per arm, uniform integer (assumption)
+KNOT_FLUX = 0.15  # knot light / (arm amplitude x disk light) (assumption)
+KNOT_SIZE = 0.07  # knot Gaussian sigma in disk scale lengths (assumption)
+KNOT_RADII = (0.8, 3.5)  # knots lie on the arm crests between these radii, in disk scale lengths (assumption)
+
+# --- Bars: GZ2 finds a bar in 29.4 +- 0.5 % of disk galaxies (Masters et al. 2011); every S0 or spiral
+# gets one with that probability. Their size and light are assumptions of the order of bulge/bar/disk
+# decompositions of SDSS disks (bar semi-major axis about one disk scale length, bar/total ~ 0.1).
+BAR_FRACTION = 0.294
+BAR_LENGTH = (0.8, 1.8)  # bar semi-major axis / disk scale length, uniform
+BAR_LIGHT = (0.05, 0.15)  # bar / total light, uniform (taken from the disk)
+BAR_AXIS_RATIO = 0.3  # intrinsic minor/major axis ratio of a bar
+
+# --- Colour (the cue GZ1 volunteers had in their gri composites). g - r of the red sequence and of the blue
+# cloud: ~0.77 and ~0.45 at L* (Baldry et al. 2004; the bimodality of Strateva et al. 2001). Ellipticals and
+# S0s sit on the red sequence; a spiral's colour mixes a red bulge and a blue disk by B/T (assumption).
+G_R_RED = (0.77, 0.04)  # mean, sd
+G_R_BLUE = (0.45, 0.08)  # mean (a bulgeless disk), sd
+
+# --- The field behind and around each galaxy: other galaxies and stars down to FIELD_MAG_FAINT (r band).
+# Galaxy counts dN/dm per deg^2 per mag: a power law of slope 0.45 dex/mag through the SDSS main-sample
+# density, 90 galaxies per deg^2 at r < 17.77 (Strauss et al. 2002), out to r = 22 (the near-Euclidean
+# 16 < r < 21 counts of Yasuda et al. 2001); fainter, the counts flatten to 0.33 dex/mag (deep R/I counts,
+# Metcalfe et al. 2001), giving ~60 galaxies per arcmin^2 at r < 26. The break and the faint slope are
+# assumptions of the order of those papers.
+FIELD_COUNT_AT_LIMIT = 90.0  # galaxies per deg^2 brighter than R_MAG_LIMIT (Strauss et al. 2002)
+FIELD_SLOPE_BRIGHT = 0.45  # d log10 N / dm at r < FIELD_BREAK_MAG
+FIELD_BREAK_MAG = 22.0
+FIELD_SLOPE_FAINT = 0.33  # d log10 N / dm fainter than the break
+FIELD_MAG_BRIGHT, FIELD_MAG_FAINT = 15.0, 27.0  # magnitudes drawn (fainter sources only add unresolved light)
+# Stars at high Galactic latitude: dN/dm = STAR_COUNT_20 x 10^(STAR_SLOPE (r - 20)) per deg^2 per mag
+# (assumption of the order of Galactic star-count models at |b| > 50 deg; GZ1 galaxies lie mostly there).
+STAR_COUNT_20 = 400.0
+STAR_SLOPE = 0.12
+# Sizes of field galaxies: R50 = FIELD_R50_22 x 10^(-FIELD_R50_SLOPE (r - 22)) arcsec, log-normal scatter
+# FIELD_R50_SIGMA in ln (assumption: ~2" at r = 18, ~0.3" at r = 26, as faint galaxies in deep images).
+FIELD_R50_22, FIELD_R50_SLOPE, FIELD_R50_SIGMA = 0.6, 0.1, 0.35
+FIELD_MARGIN = 4.0  # arcsec beyond the stamp edge from which sources still spill light in (assumption)
 
 
 @dataclass(frozen=True)
@@ -187,6 +226,78 @@ SOURCES = (
         "grand-design pitch angles of the order measured there",
     ),
     Source("ARM_AMPLITUDE", "amplitude of the log-spiral modulation (uniform)", "", ASSUMPTION, True),
+    Source("ARM_KAPPA", "von Mises concentration of the arm profile", "", ASSUMPTION, True, "arms narrower than gaps"),
+    Source("KNOTS_PER_ARM", "star-forming knots per arm (uniform integer)", "", ASSUMPTION, True),
+    Source("KNOT_FLUX", "knot light / (arm amplitude × disk light)", "", ASSUMPTION, True),
+    Source("KNOT_SIZE", "knot σ", "disk scale lengths", ASSUMPTION, True),
+    Source("KNOT_RADII", "radii of the knots on the arm crests", "disk scale lengths", ASSUMPTION, True),
+    Source("BAR_FRACTION", "fraction of disks with a bar", "", "masters2011bars", False, "GZ2: 29.4 ± 0.5 %"),
+    Source(
+        "BAR_LENGTH",
+        "bar semi-major axis / disk scale length (uniform)",
+        "",
+        ASSUMPTION,
+        True,
+        "of the order of bar/disk decompositions of SDSS disks",
+    ),
+    Source("BAR_LIGHT", "bar / total light (uniform)", "", ASSUMPTION, True, "bar/total ≈ 0.1 is typical"),
+    Source("BAR_AXIS_RATIO", "intrinsic axis ratio of a bar", "", ASSUMPTION, True),
+    Source(
+        "G_R_RED",
+        "g − r of the red sequence: mean, sd",
+        "mag",
+        "baldry2004",
+        True,
+        "read off their colour–magnitude fits near L*",
+    ),
+    Source(
+        "G_R_BLUE",
+        "g − r of a bulgeless blue-cloud disk: mean, sd",
+        "mag",
+        "baldry2004",
+        True,
+        "spirals mix it with the red sequence by B/T (our assumption); bimodality as in {cite}`strateva2001`",
+    ),
+    Source(
+        "FIELD_COUNT_AT_LIMIT",
+        "field galaxies brighter than r = 17.77",
+        "deg⁻²",
+        "strauss2002",
+        False,
+        "the main-sample surface density, ≈ 90 deg⁻²",
+    ),
+    Source(
+        "FIELD_SLOPE_BRIGHT",
+        "slope d log₁₀N/dm of galaxy counts, r < 22",
+        "mag⁻¹",
+        "yasuda2001counts",
+        True,
+        "near no-evolution counts over 16 < r < 21; 0.45 is our reading",
+    ),
+    Source("FIELD_BREAK_MAG", "magnitude where the counts flatten", "mag (r)", "metcalfe2001counts", True),
+    Source(
+        "FIELD_SLOPE_FAINT",
+        "slope of galaxy counts fainter than the break",
+        "mag⁻¹",
+        "metcalfe2001counts",
+        True,
+        "of the order of the deep R/I counts; gives ≈ 60 arcmin⁻² at r < 26",
+    ),
+    Source("FIELD_MAG_BRIGHT", "brightest field source drawn", "mag (r)", ASSUMPTION, True),
+    Source("FIELD_MAG_FAINT", "faintest field source drawn", "mag (r)", ASSUMPTION, True, "1 mag beyond HSC depth"),
+    Source(
+        "STAR_COUNT_20",
+        "stars per deg² per mag at r = 20, high latitude",
+        "deg⁻² mag⁻¹",
+        ASSUMPTION,
+        True,
+        "order of Galactic star-count models at |b| > 50°",
+    ),
+    Source("STAR_SLOPE", "slope d log₁₀N/dm of star counts", "mag⁻¹", ASSUMPTION, True),
+    Source("FIELD_R50_22", "half-light radius of an r = 22 field galaxy", "arcsec", ASSUMPTION, True),
+    Source("FIELD_R50_SLOPE", "its change with magnitude (dex/mag)", "", ASSUMPTION, True),
+    Source("FIELD_R50_SIGMA", "log-normal scatter of field sizes", "", ASSUMPTION, True),
+    Source("FIELD_MARGIN", "border beyond the stamp whose sources still spill in", "arcsec", ASSUMPTION, True),
     Source("SDSS.pixel_scale", "SDSS pixel scale", "arcsec/pixel", "abazajian2009sdss", False),
     Source("SDSS.stamp", "SDSS cutout side", "pixels", "homma2022", False, "the thesis's cutouts"),
     Source("SDSS.psf_fwhm_median", "SDSS r-band seeing, median", "arcsec", "sdss-dr7-docs", False),
@@ -245,6 +356,24 @@ SOURCES = (
         "lintott2011gz",
         True,
         _TUNED_GZ1,
+        module=_VOTES,
+    ),
+    Source(
+        "VoteModel.colour_slope",
+        "how strongly g − r moves the odds of a spiral vote",
+        "mag⁻¹",
+        ASSUMPTION,
+        True,
+        "GZ1 volunteers saw gri composites; not tuned",
+        module=_VOTES,
+    ),
+    Source(
+        "G_R_SPLIT",
+        "g − r between red sequence and blue cloud",
+        "mag",
+        DERIVED,
+        False,
+        "the mean of G_R_RED and G_R_BLUE",
         module=_VOTES,
     ),
     Source("VoteModel.snr_slope", "steepness of that transition", "", "lintott2011gz", True, _TUNED_GZ1, module=_VOTES),

@@ -103,7 +103,9 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
     ``r50_kpc, r50`` (arcsec; the whole galaxy for ellipticals, the disk for S0s and spirals),
     ``sersic_n, q`` (elliptical or bulge axis ratio), ``bt, bulge_r50, cos_i, q_disk`` (the disk's
     apparent axis ratio), ``pa``, ``arms, pitch_deg, arm_amp, chirality`` (+1 anticlockwise,
-    -1 clockwise, 0 none), ``arm_phase``, ``psf_sdss, psf_hsc`` (FWHM in arcsec), ``seed``.
+    -1 clockwise, 0 none), ``arm_phase``, ``psf_sdss, psf_hsc`` (FWHM in arcsec), ``seed``,
+    ``bar`` (0/1), ``bar_len`` (bar semi-major axis in disk scale lengths), ``bar_light`` (bar / total),
+    ``bar_angle`` (in the disk plane), ``g_r`` (g − r colour, mag).
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer number of galaxies, got {n!r}")
@@ -151,6 +153,19 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
         f = s.psf_fwhm_median * np.exp(s.psf_fwhm_sigma_ln * rng.standard_normal(n))
         return np.clip(f, *s.psf_fwhm_clip)
 
+    psf_sdss, psf_hsc = seeing(C.SDSS), seeing(C.HSC)
+    seed_col = rng.integers(0, 2**31 - 1, n, dtype=np.int64)
+    # drawn after the columns above so that adding them left the older columns unchanged
+    disky = gtype != ELLIPTICAL
+    bar = (disky & (rng.random(n) < C.BAR_FRACTION)).astype(np.int8)
+    bar_len = np.where(bar == 1, rng.uniform(*C.BAR_LENGTH, n), 0.0)
+    bar_light = np.where(bar == 1, rng.uniform(*C.BAR_LIGHT, n), 0.0)
+    bar_angle = rng.uniform(0, np.pi, n)
+    red, red_sd = C.G_R_RED
+    blue, blue_sd = C.G_R_BLUE
+    g_r_disk = bt * red + (1 - bt) * blue  # a red bulge plus a blue disk
+    g_r = np.where(gtype == SPIRAL, rng.normal(g_r_disk, blue_sd), rng.normal(red, red_sd))
+
     return {
         "id": np.arange(n, dtype=np.int64),
         "z": z,
@@ -172,7 +187,90 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
         "arm_amp": amp,
         "chirality": chir,
         "arm_phase": phase,
-        "psf_sdss": seeing(C.SDSS),
-        "psf_hsc": seeing(C.HSC),
-        "seed": rng.integers(0, 2**31 - 1, n, dtype=np.int64),
+        "psf_sdss": psf_sdss,
+        "psf_hsc": psf_hsc,
+        "seed": seed_col,
+        "bar": bar,
+        "bar_len": bar_len,
+        "bar_light": bar_light,
+        "bar_angle": bar_angle,
+        "g_r": g_r,
     }
+
+
+# ------------------------------------------------------------------------------- the field
+_DEG2_PER_ARCSEC2 = 1 / 3600.0**2
+
+
+def field_counts(mag) -> tuple[np.ndarray, np.ndarray]:
+    """(galaxies, stars) per deg^2 per mag at r magnitude ``mag`` (``constants``: FIELD_*, STAR_*)."""
+    m = np.asarray(mag, dtype=float)
+    s1, s2, mb = C.FIELD_SLOPE_BRIGHT, C.FIELD_SLOPE_FAINT, C.FIELD_BREAK_MAG
+    # N(< R_MAG_LIMIT) = FIELD_COUNT_AT_LIMIT for a power law of slope s1 fixes dN/dm at the limit
+    a_lim = C.FIELD_COUNT_AT_LIMIT * s1 * np.log(10)
+    bright = a_lim * 10 ** (s1 * (m - C.R_MAG_LIMIT))
+    at_break = a_lim * 10 ** (s1 * (mb - C.R_MAG_LIMIT))
+    gal = np.where(m <= mb, bright, at_break * 10 ** (s2 * (m - mb)))
+    stars = C.STAR_COUNT_20 * 10 ** (C.STAR_SLOPE * (m - 20.0))
+    return gal, stars
+
+
+_FIELD_GRID = None
+
+
+def _field_grid():
+    global _FIELD_GRID
+    if _FIELD_GRID is None:
+        m = np.linspace(C.FIELD_MAG_BRIGHT, C.FIELD_MAG_FAINT, 2401)
+        out = []
+        for dn in field_counts(m):
+            cum = np.concatenate([[0.0], np.cumsum((dn[1:] + dn[:-1]) / 2 * np.diff(m))])
+            out.append((cum[-1], cum / cum[-1]))
+        _FIELD_GRID = (m, out)
+    return _FIELD_GRID
+
+
+def field_sources(seed: int, half_width: float) -> dict[str, np.ndarray]:
+    """Field galaxies and stars in a square of side ``2 * half_width`` arcsec around a galaxy.
+
+    Counts are Poisson with the mean of :func:`field_counts` over FIELD_MAG_BRIGHT..FIELD_MAG_FAINT;
+    positions are uniform (no clustering: an assumption). The draw depends only on ``seed``, so both
+    surveys see the same field. Columns: ``x, y`` (arcsec from the stamp centre), ``mag`` (r),
+    ``flux`` (nanomaggies), ``r50`` (arcsec, 0 for stars), ``q``, ``beta`` (radians), ``star``.
+    """
+    if not half_width > 0:
+        raise ValueError(f"half_width must be positive arcsec, got {half_width}")
+    rng = np.random.default_rng([int(seed), 2])
+    area = (2 * half_width) ** 2 * _DEG2_PER_ARCSEC2
+    mgrid, ((n_gal, cdf_gal), (n_star, cdf_star)) = _field_grid()
+    k_gal, k_star = rng.poisson(n_gal * area), rng.poisson(n_star * area)
+    mag = np.concatenate([np.interp(rng.random(k_gal), cdf_gal, mgrid), np.interp(rng.random(k_star), cdf_star, mgrid)])
+    k = k_gal + k_star
+    r50 = (
+        C.FIELD_R50_22 * 10 ** (-C.FIELD_R50_SLOPE * (mag - 22.0)) * np.exp(C.FIELD_R50_SIGMA * rng.standard_normal(k))
+    )
+    star = np.arange(k) >= k_gal
+    return {
+        "x": rng.uniform(-half_width, half_width, k),
+        "y": rng.uniform(-half_width, half_width, k),
+        "mag": mag,
+        "flux": 10 ** (-0.4 * (mag - C.NMGY_ZERO_POINT)),
+        "r50": np.where(star, 0.0, r50),
+        "q": np.where(star, 1.0, rng.uniform(0.3, 1.0, k)),
+        "beta": rng.uniform(0, np.pi, k),
+        "star": star,
+    }
+
+
+def knot_layout(seed: int, arms: int, arm_amp: float, f_disk: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Star-forming knots of one spiral: (arm index, radius in disk scale lengths, flux in nanomaggies).
+
+    KNOTS_PER_ARM knots per arm at uniform radii in KNOT_RADII, sharing KNOT_FLUX x arm_amp of the disk's
+    light in proportion to the disk's surface brightness there; seeded by the galaxy's ``seed`` alone.
+    """
+    rng = np.random.default_rng([int(seed), 1])
+    n_knots = rng.integers(C.KNOTS_PER_ARM[0], C.KNOTS_PER_ARM[1] + 1, int(arms))
+    arm_of = np.repeat(np.arange(int(arms)), n_knots)
+    x = rng.uniform(*C.KNOT_RADII, arm_of.size)
+    w = np.exp(-x)
+    return arm_of, x, C.KNOT_FLUX * arm_amp * f_disk * w / w.sum()
