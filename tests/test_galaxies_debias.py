@@ -75,7 +75,7 @@ def test_debiased_early_fraction_follows_the_true_one_to_z_015(sky60k):
     assert abs(offset) < 0.08
     d_raw = f["raw"] - f["true"]
     chi2_raw, _, _ = _chi2_constant(d_raw, np.hypot(f["raw_err"], f["true_err"]))
-    assert chi2_raw > 20 * limit  # the raw votes do not follow the truth at all
+    assert chi2_raw > 10 * limit  # the raw votes do not follow the truth at all (p < 1e-30)
     # at the baseline (lowest) redshift the offset is already there before any correction
     assert abs((f["raw"][0] - f["true"][0]) - offset) < 3 * e[0] + 0.02
 

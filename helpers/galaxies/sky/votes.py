@@ -35,7 +35,7 @@ G_R_SPLIT = (C.G_R_RED[0] + C.G_R_BLUE[0]) / 2
 class VoteModel:
     """Parameters of the volunteer model (assumptions, calibrated in chapter 3 to GZ1's flag shares)."""
 
-    snr_half: float = 1.1  # arm contrast per resolution element at which half the volunteers see arms
+    snr_half: float = 1.4  # arm contrast per resolution element at which half the volunteers see arms
     snr_slope: float = 2.0  # steepness of that transition (in log S/N)
     colour_slope: float = 5.0  # odds of "spiral" x exp(colour_slope (G_R_SPLIT - g_r)): blue reads disky
     edge_q: float = 0.42  # apparent axis ratio below which a disk reads as edge-on
@@ -43,7 +43,7 @@ class VoteModel:
     dk_base: float = 0.13  # "star / don't know" for a well-resolved galaxy
     dk_small: float = 0.20  # extra "don't know" for a galaxy as small as the PSF
     merger: float = 0.02  # merger votes (no mergers are simulated)
-    smooth_arms: float = 0.17  # spiral votes given to a smooth galaxy (seeing structure in noise)
+    smooth_arms: float = 0.15  # spiral votes given to a smooth galaxy (seeing structure in noise)
     wrong_hand: float = 0.08  # share of spiral votes with the wrong winding direction
     concentration: float = 7.0  # Dirichlet concentration: lower = more disagreement
     votes_mean: float = 38.0  # mean number of votes per galaxy (GZ1: ~ 50e6 clicks / ~ 9e5 galaxies)
