@@ -20,6 +20,7 @@ def train_and_test(
     epochs: int,
     batch_size: int = 64,
     efficiency: float = 0.9,
+    patience: int | None = None,
 ) -> dict:
     """Train ``build()`` once per seed on the train split (validation split for the curves), then
     score the untouched test split.
@@ -30,6 +31,8 @@ def train_and_test(
     """
     from sklearn.metrics import roc_auc_score
 
+    if patience is not None and patience < 1:
+        raise ValueError(f"patience must be >= 1 epoch (or None for no early stopping), got {patience}")
     tr, va, te = splits
     scores, models = [], []
 
@@ -47,8 +50,19 @@ def train_and_test(
             "rejection_lower_limit": float(rej["lower_limit"]),
         }
 
+    def stop():
+        import keras
+
+        return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
+
     rep = repeat_fit(
-        build, (x[tr], y[tr], x[va], y[va]), seeds=seeds, epochs=epochs, batch_size=batch_size, evaluate=evaluate
+        build,
+        (x[tr], y[tr], x[va], y[va]),
+        seeds=seeds,
+        epochs=epochs,
+        batch_size=batch_size,
+        evaluate=evaluate,
+        callbacks=stop if patience is not None else None,
     )
     summary = {k: summarize(rep.final[k]) for k in ("test_accuracy", "test_loss", "test_auc", "rejection")}
     summary["rejection_any_lower_limit"] = bool(rep.final["rejection_lower_limit"].any())

@@ -1,0 +1,59 @@
+"""The benchmark table of helpers.pipeline.timings, from a synthetic manifest with known times."""
+
+import json
+
+import pytest
+
+from helpers.pipeline.timings import entry_seconds, main, table
+
+
+def _manifest():
+    return {
+        "profile": "book",
+        "notebooks": {
+            # wall_s given: used as is
+            "03-galaxy-zoo/02-cnn-and-uncertain.ipynb": {"status": "ok", "wall_s": 250.4},
+            # no wall_s: ended - started = 1 min 40 s, worked out by hand
+            "01-perceptron-to-cnn/01-perceptron.ipynb": {
+                "status": "ok",
+                "started": "2026-01-01T10:00:00+00:00",
+                "ended": "2026-01-01T10:01:40+00:00",
+            },
+            # still running: listed, not counted
+            "05-omnifold/01-why-unfold.ipynb": {"status": "running", "started": "2026-01-01T10:02:00+00:00"},
+        },
+    }
+
+
+def test_entry_seconds_from_wall_or_clock():
+    m = _manifest()["notebooks"]
+    assert entry_seconds(m["03-galaxy-zoo/02-cnn-and-uncertain.ipynb"]) == 250.4
+    assert entry_seconds(m["01-perceptron-to-cnn/01-perceptron.ipynb"]) == 100.0
+    assert entry_seconds(m["05-omnifold/01-why-unfold.ipynb"]) is None
+
+
+def test_table_rows_total_and_flag():
+    lines = table(_manifest(), limit_s=240).splitlines()
+    assert lines[0] == "| notebook | seconds | m:ss | status |"
+    # sorted by notebook; 250.4 s is 4:10 and over the 4-minute rule; 100 s is 1:40
+    assert lines[2] == "| 01-perceptron-to-cnn/01-perceptron.ipynb | 100 | 1:40 | ok |"
+    assert lines[3] == "| 03-galaxy-zoo/02-cnn-and-uncertain.ipynb | 250 | 4:10 | ok (over 240 s) |"
+    assert lines[4] == "| 05-omnifold/01-why-unfold.ipynb | – | – | running |"
+    # 250.4 + 100 = 350.4 s = 5:50, over the two notebooks with a time
+    assert lines[5] == "| **total (2 notebooks)** | **350** | **5:50** | |"
+
+
+def test_empty_or_bad_manifest_is_named():
+    with pytest.raises(ValueError, match="lists no notebooks"):
+        table({"notebooks": {}})
+    with pytest.raises(ValueError, match="ISO 8601"):
+        entry_seconds({"started": "yesterday", "ended": "today"})
+
+
+def test_main_reads_the_profile_manifest(tmp_path, capsys):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "manifest.json").write_text(json.dumps(_manifest()))
+    assert main(["--runs", str(tmp_path)]) == 0
+    assert "**total (2 notebooks)**" in capsys.readouterr().out
+    assert main(["--runs", str(tmp_path), "--profile", "paper"]) == 2
+    assert "no manifest" in capsys.readouterr().err
