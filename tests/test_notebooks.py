@@ -322,7 +322,7 @@ def test_03_03_class_imbalance(smoke_metrics):
 def test_03_04_beyond(smoke_metrics):
     m = smoke_metrics["04-beyond"]["metrics"]
     assert set(m["results"]) == {"baseline", "class weights", "augmentation", "vote fractions"}
-    assert 0.7 < m["label_truth_agreement"] < 0.99  # ELLIPTICAL flags hold distant spirals
+    assert 0.7 < m["label_truth_agreement"] < 0.99  # flags err: edge-on S0s vote spiral, some spirals lose arms
     for r in m["results"].values():
         assert 0 <= r["truth_accuracy"]["mean"] <= 1
 
