@@ -379,3 +379,15 @@ def test_labels_refuse_galaxies_flagged_twice_or_never():
     ):  # spiral and uncertain at once
         with pytest.raises(ValueError, match="exactly once"):
             D.labels(bad, 3)
+
+
+def test_colours_are_bimodal_with_a_red_sequence_of_published_width():
+    # the red sequence in g - r: ~0.77 with a scatter of ~0.04 mag, the blue cloud ~0.3 mag bluer
+    # (Blanton et al. 2003; Baldry et al. 2004); every galaxy draws its own colour
+    cat = P.sample_catalogue(20_000, seed=5)
+    early = cat["type"] != P.SPIRAL
+    g_r = cat["g_r"]
+    assert abs(np.mean(g_r[early]) - 0.77) < 0.01
+    assert 0.03 < np.std(g_r[early]) < 0.05
+    assert np.unique(np.round(g_r[early], 6)).size > 0.9 * early.sum()
+    assert np.median(g_r[early]) - np.median(g_r[~early]) > 0.15

@@ -29,7 +29,7 @@ from helpers.galaxies.sky.render import render
 from helpers.galaxies.sky.votes import VoteModel, gz1_table
 from helpers.pipeline.cache import cached_arrays
 
-GENERATOR_VERSION = 3  # 2: debiasing after Bamford et al. 2009; 3: log arms with knots, bars, the field, g - r
+GENERATOR_VERSION = 4  # 2: Bamford debiasing; 3: log arms, knots, bars, the field, g - r; 4: g - r scatter per galaxy
 GZ1_COLUMNS = (
     "OBJID",
     "NVOTE",

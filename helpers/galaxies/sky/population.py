@@ -164,7 +164,7 @@ def sample_catalogue(n: int, seed: int) -> dict[str, np.ndarray]:
     red, red_sd = C.G_R_RED
     blue, blue_sd = C.G_R_BLUE
     g_r_disk = bt * red + (1 - bt) * blue  # a red bulge plus a blue disk
-    g_r = np.where(gtype == SPIRAL, rng.normal(g_r_disk, blue_sd), rng.normal(red, red_sd))
+    g_r = np.where(gtype == SPIRAL, rng.normal(g_r_disk, blue_sd), rng.normal(red, red_sd, n))
 
     return {
         "id": np.arange(n, dtype=np.int64),
