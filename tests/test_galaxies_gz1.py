@@ -44,7 +44,7 @@ def _table(tmp_path, name="gz1.csv", *, sep=",", bom=False, rows=ROWS, header=HE
     return p
 
 
-def _fits(path, img, scale=None, bunit=None):
+def _fits(path, img, scale=None, bunit="nanomaggy"):
     hdu = fits.PrimaryHDU(np.asarray(img, np.float32))
     if scale is not None:  # a celestial WCS made by astropy, not by the book's writer
         w = WCS(naxis=2)
@@ -317,3 +317,13 @@ def test_cutouts_of_another_scale_are_resampled_and_too_small_ones_refused(tmp_p
         D.load_gz1(csv, small)
     with pytest.raises(ValueError, match=r"cover 12.7″ x 12.7″, less than the stamp of 151 pixels of 0.168″ \(25.4″\)"):
         D.load_gz1(csv, small, survey="hsc")
+
+
+def test_a_fits_cutout_without_bunit_is_read_as_nanomaggies_with_a_warning(tmp_path):
+    csv = _table(tmp_path, rows=ROWS[:1])
+    cut = tmp_path / "c"
+    cut.mkdir()
+    _fits(cut / f"{OBJIDS[0]}.fits", np.full((64, 64), 2.0), bunit=None)
+    with pytest.warns(UserWarning, match="without BUNIT are taken to be in nanomaggies"):
+        got = D.load_gz1(csv, cut)
+    assert got["images"][0].mean() == pytest.approx(2.0, rel=1e-4)  # 0.396" pixels: no resampling

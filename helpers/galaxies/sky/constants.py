@@ -63,7 +63,7 @@ KNOT_SIZE = 0.07  # knot Gaussian sigma in disk scale lengths (assumption)
 KNOT_RADII = (0.8, 3.5)  # knots lie on the arm crests between these radii, in disk scale lengths (assumption)
 
 # --- Bars: GZ2 finds a bar in 29.4 +- 0.5 % of disk galaxies (Masters et al. 2011); every S0 or spiral
-# gets one with that probability. Their size and light are assumptions of the order of bulge/bar/disk
+# gets one with that probability (an assumption: the GZ2 fraction is higher for red disks, lower for blue). Their size and light are assumptions of the order of bulge/bar/disk
 # decompositions of SDSS disks (bar semi-major axis about one disk scale length, bar/total ~ 0.1).
 BAR_FRACTION = 0.294
 BAR_LENGTH = (0.8, 1.8)  # bar semi-major axis / disk scale length, uniform
@@ -71,7 +71,8 @@ BAR_LIGHT = (0.05, 0.15)  # bar / total light, uniform (taken from the disk)
 BAR_AXIS_RATIO = 0.3  # intrinsic minor/major axis ratio of a bar
 
 # --- Colour (the cue GZ1 volunteers had in their gri composites). g - r of the red sequence and of the blue
-# cloud: ~0.77 and ~0.45 at L* (Baldry et al. 2004; the bimodality of Strateva et al. 2001). Ellipticals and
+# cloud: ~0.77 and ~0.45 at L*, rest frame, no K-correction (assumed values typical of the bimodality of
+# Strateva et al. 2001 and Baldry et al. 2004, whose fits are in u - r). Ellipticals and
 # S0s sit on the red sequence; a spiral's colour mixes a red bulge and a blue disk by B/T (assumption).
 G_R_RED = (0.77, 0.04)  # mean, sd
 G_R_BLUE = (0.45, 0.08)  # mean (a bulgeless disk), sd
@@ -92,7 +93,7 @@ FIELD_MAG_BRIGHT, FIELD_MAG_FAINT = 15.0, 27.0  # magnitudes drawn (fainter sour
 STAR_COUNT_20 = 400.0
 STAR_SLOPE = 0.12
 # Sizes of field galaxies: R50 = FIELD_R50_22 x 10^(-FIELD_R50_SLOPE (r - 22)) arcsec, log-normal scatter
-# FIELD_R50_SIGMA in ln (assumption: ~2" at r = 18, ~0.3" at r = 26, as faint galaxies in deep images).
+# FIELD_R50_SIGMA in ln (assumption: ~1.5" at r = 18, ~0.24" at r = 26, as faint galaxies in deep images).
 FIELD_R50_22, FIELD_R50_SLOPE, FIELD_R50_SIGMA = 0.6, 0.1, 0.35
 FIELD_MARGIN = 4.0  # arcsec beyond the stamp edge from which sources still spill light in (assumption)
 
@@ -231,7 +232,15 @@ SOURCES = (
     Source("KNOT_FLUX", "knot light / (arm amplitude × disk light)", "", ASSUMPTION, True),
     Source("KNOT_SIZE", "knot σ", "disk scale lengths", ASSUMPTION, True),
     Source("KNOT_RADII", "radii of the knots on the arm crests", "disk scale lengths", ASSUMPTION, True),
-    Source("BAR_FRACTION", "fraction of disks with a bar", "", "masters2011bars", False, "GZ2: 29.4 ± 0.5 %"),
+    Source(
+        "BAR_FRACTION",
+        "fraction of disks with a bar",
+        "",
+        "masters2011bars",
+        True,
+        "GZ2: 29.4 ± 0.5 % of a volume-limited sample of disks that are not edge-on; applying it to every S0 and "
+        "spiral whatever its colour (red disks are barred about twice as often as blue ones) is our assumption",
+    ),
     Source(
         "BAR_LENGTH",
         "bar semi-major axis / disk scale length (uniform)",
@@ -246,17 +255,19 @@ SOURCES = (
         "G_R_RED",
         "g − r of the red sequence: mean, sd",
         "mag",
-        "baldry2004",
+        ASSUMPTION,
         True,
-        "read off their colour–magnitude fits near L*",
+        "rest-frame g − r typical of the SDSS red sequence near L* (the bimodality of {cite}`strateva2001` and "
+        "{cite}`baldry2004`, whose fits are in u − r); no K-correction, no evolution with z",
     ),
     Source(
         "G_R_BLUE",
         "g − r of a bulgeless blue-cloud disk: mean, sd",
         "mag",
-        "baldry2004",
+        ASSUMPTION,
         True,
-        "spirals mix it with the red sequence by B/T (our assumption); bimodality as in {cite}`strateva2001`",
+        "typical rest-frame g − r of the blue cloud (bimodality as in {cite}`strateva2001`, {cite}`baldry2004`); "
+        "spirals mix it with the red sequence by B/T",
     ),
     Source(
         "FIELD_COUNT_AT_LIMIT",
@@ -439,7 +450,8 @@ SOURCES = (
         "",
         "lintott2011gz",
         True,
-        "a few tens: ≈ 5 × 10⁷ classifications of ≈ 9 × 10⁵ galaxies",
+        "a few tens (≈ 5 × 10⁷ classifications of ≈ 9 × 10⁵ galaxies is ≈ 55 on average; 38 with a floor of 10 "
+        "is our assumption for the spectroscopic sample)",
         module=_VOTES,
     ),
     Source("VoteModel.votes_min", "fewest votes per galaxy", "", ASSUMPTION, True, module=_VOTES),

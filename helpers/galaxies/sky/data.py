@@ -329,6 +329,13 @@ def _read_cutout(path: Path) -> tuple[np.ndarray, float | None]:
             header = hdu.header
         if img.ndim != 2:
             raise ValueError(f"{path}: image has shape {img.shape}; expected one band, 2-D (height, width)")
+        if "BUNIT" not in header:
+            warnings.warn(
+                "FITS cutouts without BUNIT are taken to be in nanomaggies (SDSS calibrated frames); SDSS fpC "
+                "frames (counts + 1000) or HSC coadds (63 counts per nanomaggy) would load wrongly: convert them "
+                "first, or write BUNIT = 'nanomaggy' into the headers",
+                stacklevel=3,
+            )
         unit = str(header.get("BUNIT", "nanomaggy")).strip().lower()
         if unit not in _NANOMAGGY_UNITS:
             raise ValueError(f"{path}: BUNIT = {header['BUNIT']!r}; expected nanomaggies (SDSS calibrated frames)")
