@@ -63,7 +63,8 @@ KNOT_SIZE = 0.07  # knot Gaussian sigma in disk scale lengths (assumption)
 KNOT_RADII = (0.8, 3.5)  # knots lie on the arm crests between these radii, in disk scale lengths (assumption)
 
 # --- Bars: GZ2 finds a bar in 29.4 +- 0.5 % of disk galaxies (Masters et al. 2011); every S0 or spiral
-# gets one with that probability (an assumption: the GZ2 fraction is higher for red disks, lower for blue). Their size and light are assumptions of the order of bulge/bar/disk
+# gets one with that probability (an assumption: the GZ2 fraction is higher for red disks, lower for
+# blue). Their size and light are assumptions of the order of bulge/bar/disk
 # decompositions of SDSS disks (bar semi-major axis about one disk scale length, bar/total ~ 0.1).
 BAR_FRACTION = 0.294
 BAR_LENGTH = (0.8, 1.8)  # bar semi-major axis / disk scale length, uniform
