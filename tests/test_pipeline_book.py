@@ -63,3 +63,15 @@ def test_fill_metrics_errors():
         fill_metrics("{{ m:other:x }}", m)
     with pytest.raises(RunError, match="no metric 'y'"):
         fill_metrics("{{ m:nb:y }}", m)
+
+
+def test_an_escaped_placeholder_is_shown_literally():
+    """The running page documents the placeholders: ``\\{{`` keeps one from being filled."""
+    from helpers.pipeline.book import fill_metrics, fill_sources, unescape
+    from helpers.pipeline.record import fill_records
+
+    text = r"write `\{{ m:nb:x:.1f }}`, `\{{ record:NAME }}` or `\{{ sources:mod }}`; got {{ m:nb:x:.1f }}"
+    filled, stale = fill_records(text, {})
+    filled = fill_sources(fill_metrics(filled, {"nb": {"x": 2.0}}))
+    assert stale == []
+    assert unescape(filled) == "write `{{ m:nb:x:.1f }}`, `{{ record:NAME }}` or `{{ sources:mod }}`; got 2.0"

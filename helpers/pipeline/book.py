@@ -53,7 +53,7 @@ def toc_files(toc_path: Path) -> list[str]:
 
 
 # keys may hold any character but white space, ':' and '}' (e.g. "accuracy.bilinear/4", "SDSS→SDSS")
-_PLACEHOLDER = re.compile(r"\{\{\s*(m|s|r|rs):([\w.-]+):([^\s:}]+)(?::([^}\s]+))?\s*\}\}")
+_PLACEHOLDER = re.compile(r"(?<!\\)\{\{\s*(m|s|r|rs):([\w.-]+):([^\s:}]+)(?::([^}\s]+))?\s*\}\}")
 
 
 def _run_metrics(folder: Path) -> dict[str, dict]:
@@ -109,7 +109,13 @@ def fill_metrics(
     return _PLACEHOLDER.sub(sub, text)
 
 
-_SOURCES = re.compile(r"\{\{\s*sources:([\w.]+)\s*\}\}")
+def unescape(text: str) -> str:
+    """A page shows a placeholder literally (e.g. on the running page) by writing ``\\{{``; the
+    fillers skip it and this turns it back into ``{{``."""
+    return text.replace("\\{{", "{{")
+
+
+_SOURCES = re.compile(r"(?<!\\)\{\{\s*sources:([\w.]+)\s*\}\}")
 
 
 def fill_sources(text: str, where: str = "page") -> str:
@@ -309,7 +315,8 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
         text, stale = fill_records(page.read_text(), whole, where=page.name)
         for warning in stale:
             print(f"warning: {warning}", file=sys.stderr)
-        page.write_text(fill_sources(fill_metrics(text, metrics, where=page.name, recorded=recorded), where=page.name))
+        filled = fill_sources(fill_metrics(text, metrics, where=page.name, recorded=recorded), where=page.name)
+        page.write_text(unescape(filled))
     notebooks = []
     missing = []
     for entry in toc_files(root / "_toc.yml"):

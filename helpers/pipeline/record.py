@@ -294,7 +294,7 @@ def render(data: dict[str, Any]) -> str:
     return text
 
 
-_RECORD = re.compile(r"\{\{\s*record:([\w.-]+)\s*\}\}")
+_RECORD = re.compile(r"(?<!\\)\{\{\s*record:([\w.-]+)\s*\}\}")
 
 
 def fill_records(text: str, recorded: dict[str, dict], where: str = "page") -> tuple[str, list[str]]:
