@@ -334,18 +334,18 @@ def test_same_seed_same_sky_and_images():
 def test_image_cache_round_trip_and_damage_is_detected(fresh_cache):
     from helpers.pipeline.cache import CacheCorruptedWarning
 
+    before = set(fresh_cache.glob("sky-images-sdss-*.h5"))  # other tests may share the folder
     imgs = D.load_images([3, 1, 4], "sdss", n=200, seed=5, progress=False)
     again = D.load_images([3, 1, 4], "sdss", n=200, seed=5, progress=False)
     np.testing.assert_array_equal(imgs, again)
-    files = sorted(fresh_cache.glob("sky-images-sdss-*.h5"))
-    assert files
+    (path,) = set(fresh_cache.glob("sky-images-sdss-*.h5")) - before  # one file, written once
     import h5py
 
-    with h5py.File(files[-1]) as f:  # a standard HDF5 layout
+    with h5py.File(path) as f:  # a standard HDF5 layout
         assert f["images/sdss"].shape == (3, 64, 64)
-    raw = bytearray(files[-1].read_bytes())
+    raw = bytearray(path.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
-    files[-1].write_bytes(bytes(raw))
+    path.write_bytes(bytes(raw))
     with pytest.warns(CacheCorruptedWarning):
         rebuilt = D.load_images([3, 1, 4], "sdss", n=200, seed=5, progress=False)
     np.testing.assert_array_equal(rebuilt, imgs)
