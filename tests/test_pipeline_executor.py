@@ -99,3 +99,18 @@ def test_rendering_on_dask_equals_serial(cluster, monkeypatch):
     dask = R.render(cat, idx, ("sdss",), workers=1, progress=False)
     np.testing.assert_array_equal(dask["sdss"], serial["sdss"])
     assert serial["sdss"].shape[0] == 60 and np.ptp(serial["sdss"].sum(axis=(1, 2))) > 0
+
+
+@pytest.mark.dask
+def test_training_refuses_a_dask_worker_with_several_threads():
+    """Keras seeds and sessions are per process: two trainings in threads of one worker would mix."""
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    from helpers.nn import training
+
+    with LocalCluster(n_workers=1, processes=False, threads_per_worker=2, dashboard_address=None) as lc:
+        with Client(lc) as client:
+            fut = client.submit(training._single_threaded_worker, pure=False)
+            with pytest.raises(RuntimeError, match="runs 2 tasks at once in threads"):
+                fut.result()

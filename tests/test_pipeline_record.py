@@ -89,7 +89,7 @@ def test_record_round_trips_and_goes_stale_when_the_notebook_changes(toy_repo):
 
 def test_a_changed_profile_entry_makes_a_record_stale(toy_repo):
     _make_repo(toy_repo, TOY_PARAMS, "smoke:\n  toy: {X: 5}\n")
-    assert run.main(["all", "--profile", "smoke", "--record", "mine"]) == 0
+    assert run.main(["all", "--profile", "smoke", "--record", "--tag", "mine"]) == 0
     (toy_repo / "notebooks" / "09-toy" / "profiles.yml").write_text("smoke:\n  toy: {X: 6}\n")
     reasons = record.stale_reasons(record.read_records()["toy.mine"])
     assert len(reasons) == 1 and "'X': 6" in reasons[0] and "'X': 5" in reasons[0]
@@ -134,3 +134,12 @@ def test_unknown_record_and_bad_tag_are_named(toy_repo):
     assert run.main(["all", "--profile", "smoke"]) == 0
     with pytest.raises(RunError, match="record tag 'a/b'"):
         record.record_run("all", "smoke", tag="a/b")
+
+
+def test_record_refuses_overrides_and_a_tag_without_record(toy_repo, capsys):
+    _make_repo(toy_repo, TOY_PARAMS, "smoke:\n  toy: {X: 5}\n")
+    assert run.main(["all", "--profile", "smoke", "--record", "-p", "X=6"]) == 2
+    assert "--record keeps a run of a profile's parameters" in capsys.readouterr().err
+    assert run.main(["all", "--profile", "smoke", "--tag", "mine"]) == 2
+    assert "--tag names a record: give --record too" in capsys.readouterr().err
+    assert not (toy_repo / "book" / "records").exists()

@@ -5,7 +5,9 @@ reads the earlier notebook's results instead of training the same networks again
 The key holds everything the result depends on: the model's arguments (the model is built here
 from them, so the key cannot describe a different network than the one trained), SHA-256 digests
 of the images, labels, targets and extra images, every setting of
-:func:`helpers.galaxies.experiment.run_repeats`, and the Keras, backend and NumPy versions. A
+:func:`helpers.galaxies.experiment.run_repeats` (but the worker count, which does not change results),
+the Keras, backend and NumPy versions, a digest of the training code (model, sampling, training loop)
+and the thread count and deterministic-ops setting. A
 repeat's result depends on its seed alone (``repeat_fit`` re-seeds Keras per repeat and TensorFlow
 runs with op determinism), so a cached result is the result a new training would give.
 
@@ -22,11 +24,24 @@ from typing import Any
 
 import numpy as np
 
-from helpers.nn.training import Trainings
+from helpers.nn.training import Trainings, _deterministic_now, _threads_now
 
 __all__ = ["cached_repeats", "from_arrays", "to_arrays"]
 
 FORMAT_VERSION = 1  # bump when Trainings' stored layout or the training loop's results change
+
+
+def _code_digest() -> str:
+    """SHA-256 of the source of the modules a cached training's result depends on."""
+    import helpers.galaxies.experiment as experiment
+    import helpers.galaxies.models as models
+    import helpers.galaxies.samples as samples
+    import helpers.nn.training as training
+
+    h = hashlib.sha256()
+    for mod in (models, experiment, samples, training):
+        h.update(inspect.getsource(mod).encode())
+    return h.hexdigest()
 
 
 def _digest(a: np.ndarray | None) -> str | None:
@@ -124,7 +139,7 @@ def cached_repeats(
     full = {
         k: settings.get(k, p.default)
         for k, p in sig.parameters.items()
-        if p.kind is p.KEYWORD_ONLY and k not in ("progress", "evaluate", "augment")
+        if p.kind is p.KEYWORD_ONLY and k not in ("progress", "evaluate", "augment", "workers")
     }
     targets, extra = full.pop("targets"), full.pop("extra")
     params = {
@@ -135,6 +150,11 @@ def cached_repeats(
         "extra": _digest(None if extra is None else np.asarray(extra)),
         "settings": full,
         "versions": _versions(),
+        # the code that trains (model, sampling, training loop) and how it runs (threads, deterministic
+        # ops): a change to any of them gives a new key instead of an old result
+        "code": _code_digest(),
+        "threads": _threads_now(),
+        "deterministic": _deterministic_now(),
     }
 
     def build() -> dict[str, np.ndarray]:

@@ -326,7 +326,25 @@ def _fit_one(spec: _RepeatSpec, i: int, seed: int, n_classes: int) -> dict[str, 
     return out
 
 
+def _single_threaded_worker() -> None:
+    """Refuse to train in a Dask worker that runs several tasks at once as threads: Keras's seed and
+    session belong to the process, so concurrent repeats would overwrite each other's."""
+    try:
+        from distributed import get_worker
+
+        nthreads = get_worker().state.nthreads
+    except (ImportError, ValueError, AttributeError):
+        return  # not in a Dask worker (a local process runs one task at a time)
+    if nthreads > 1:
+        raise RuntimeError(
+            f"this Dask worker runs {nthreads} tasks at once in threads; repeated trainings need one thread "
+            "per worker process (start workers with `dask worker --nthreads 1`, or processes = cores in "
+            "dask-jobqueue), since Keras seeds and sessions are per process"
+        )
+
+
 def _fit_task(task: tuple) -> dict[str, Any]:
+    _single_threaded_worker()
     return _fit_one(*task)
 
 
@@ -450,6 +468,8 @@ def repeat_fit(
         setup = functools.partial(_worker_setup, _threads_now(), _deterministic_now())
         tasks = [(spec, i, seed, n_classes) for i, seed in enumerate(seeds)]
         run_tasks(_fit_task, tasks, workers=workers, initializer=setup, on_result=lambda _, one: take(one))
+    if bar is not None:
+        bar.close()
     return Trainings(
         seeds=seeds,
         history={k: np.vstack(v) for k, v in histories.items()},

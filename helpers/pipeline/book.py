@@ -306,13 +306,18 @@ def stage(profile: str, staging: Path, runs: Path | None = None) -> list[str]:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, staging / name)
     shutil.copytree(root / "book", staging / "book")
-    from helpers.pipeline.record import fill_records, read_records
+    from helpers.pipeline.record import fill_records, read_records, stale_reasons
 
     metrics = _run_metrics(runs / profile)
     whole = read_records()
     recorded = {name: data["metrics"] for name, data in whole.items()}
     for page in sorted((staging / "book").glob("*.md")):
         text, stale = fill_records(page.read_text(), whole, where=page.name)
+        quoted = {nb for kind, nb, _key, _fmt in _PLACEHOLDER.findall(text) if kind in ("r", "rs")}
+        for name in sorted(quoted & set(whole)):
+            reasons = stale_reasons(whole[name])
+            if reasons and not any(f"record {name} is stale" in w for w in stale):
+                stale.append(f"{page.name}: quotes record {name}, which is stale: {'; '.join(reasons)}")
         for warning in stale:
             print(f"warning: {warning}", file=sys.stderr)
         filled = fill_sources(fill_metrics(text, metrics, where=page.name, recorded=recorded), where=page.name)

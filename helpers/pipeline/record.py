@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata as md
+import json
 import os
 import platform
 import re
@@ -127,6 +128,11 @@ def default_tag(profile: str, info: dict[str, Any] | None = None) -> str:
     return f"{profile}-{'gpu' if info.get('gpu') else 'cpu'}"
 
 
+def _as_json(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples become lists), for comparing parameters."""
+    return json.loads(json.dumps(value))
+
+
 def check_entry(entry: dict[str, Any] | None, job, key: str) -> None:
     """Raise ``RunError`` unless a manifest entry is an ok, complete run of the job as planned now:
     status ``ok``, the notebook and helpers unchanged since (``code_hash``), the same parameters."""
@@ -138,8 +144,8 @@ def check_entry(entry: dict[str, Any] | None, job, key: str) -> None:
         raise RunError(f"{key}: status {entry.get('status')!r}{why}; only an ok run may be recorded")
     if entry.get("code_hash") != code_hash(job.notebook):
         raise RunError(f"{key}: the notebook or helpers changed since it ran; run it again to record it")
-    wanted = {k: v for k, v in job.parameters.items() if k != "METRICS_PATH"}
-    if (entry.get("parameters") or {}) != wanted:
+    wanted = _as_json({k: v for k, v in job.parameters.items() if k != "METRICS_PATH"})
+    if _as_json(entry.get("parameters") or {}) != wanted:
         raise RunError(
             f"{key}: ran with {entry.get('parameters')}, but the profile plans {wanted} now; run it again to record it"
         )
@@ -230,13 +236,13 @@ def stale_reasons(data: dict[str, Any]) -> list[str]:
     reasons = []
     if file_sha256(path) != block.get("notebook_sha256"):
         reasons.append(f"{block['notebook_path']} changed since {_short(block.get('commit'))}")
-    if block.get("profile") in ("smoke", "paper", "book"):
+    if block.get("profile"):
         try:
             (job,) = plan([str(path)], block["profile"])
         except RunError as err:
             reasons.append(f"its profile no longer plans it ({err})")
         else:
-            now = {k: v for k, v in job.parameters.items() if k != "METRICS_PATH"}
+            now = _as_json({k: v for k, v in job.parameters.items() if k != "METRICS_PATH"})
             if now != block.get("parameters"):
                 ran = block.get("parameters")
                 reasons.append(f"profile {block['profile']!r} now plans {now}, the record ran {ran}")

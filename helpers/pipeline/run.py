@@ -50,7 +50,7 @@ from helpers.pipeline.paths import repo_root
 
 PROFILES = ("smoke", "book", "paper")
 REQUIRED_PARAMETERS = ("SEED", "METRICS_PATH")
-DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}  # per-cell seconds; None: no limit
+DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}  # per-cell seconds; None (and other profiles): no limit
 RUNNER_PARAMETERS = ("METRICS_PATH",)  # set by the runner: no domain needed
 
 
@@ -801,14 +801,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--record",
-        nargs="?",
-        const="",
-        default=None,
-        metavar="TAG",
+        action="store_true",
         help="after an ok run, write book/records/<notebook>.<TAG>.metrics.json with where and when it ran "
-        "(TAG default <profile>-cpu or <profile>-gpu; see helpers.pipeline.record)",
+        "(see helpers.pipeline.record); not with -p: a record is a profile's run",
+    )
+    ap.add_argument(
+        "--tag",
+        default=None,
+        help="the record's name suffix (default <profile>-cpu or <profile>-gpu); name the machine to keep "
+        "records of different machines apart",
     )
     args = ap.parse_args(argv)
+    if args.record and args.parameter:
+        print(
+            "error: --record keeps a run of a profile's parameters; -p overrides would be recorded under the "
+            "profile's name and shown as stale at once. Put the setting in a profile of profiles.yml instead.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.tag is not None and not args.record:
+        print("error: --tag names a record: give --record too", file=sys.stderr)
+        return 2
     try:
         jobs = plan(
             args.targets, args.profile, _parse_overrides(args.parameter), Path(args.out).resolve() if args.out else None
@@ -825,7 +838,7 @@ def main(argv: list[str] | None = None) -> int:
     except RunError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    timeout = DEFAULT_TIMEOUTS[args.profile] if args.timeout is None else (args.timeout or None)
+    timeout = DEFAULT_TIMEOUTS.get(args.profile) if args.timeout is None else (args.timeout or None)
     if args.list:
         for j in jobs:
             print(f"{j.chapter}/{j.notebook.name} -> {j.output}\n    {j.parameters}")
@@ -843,7 +856,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = [r for r in rows if r["status"] != "ok"]
     print(f"{len(rows)} notebook(s) ran in {time.perf_counter() - t0:.1f} s", flush=True)
     unrecorded = 0
-    if args.record is not None:
+    if args.record:
         from helpers.pipeline.record import write_record
 
         by_key = {f"{j.chapter}/{j.notebook.name}": j for j in jobs}
@@ -854,7 +867,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             entry = {k: v for k, v in row.items() if k != "notebook"}
             try:
-                print(f"recorded {write_record(by_key[row['notebook']], entry, args.profile, args.record or None)}")
+                print(f"recorded {write_record(by_key[row['notebook']], entry, args.profile, args.tag)}")
             except RunError as err:
                 print(f"error: not recorded: {err}", file=sys.stderr)
                 unrecorded += 1
