@@ -50,7 +50,7 @@ from helpers.pipeline.paths import repo_root
 
 PROFILES = ("smoke", "book", "paper")
 REQUIRED_PARAMETERS = ("SEED", "METRICS_PATH")
-DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}  # per-cell seconds; None (and other profiles): no limit
+DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}  # per-cell seconds; None: no limit
 RUNNER_PARAMETERS = ("METRICS_PATH",)  # set by the runner: no domain needed
 
 
