@@ -12,29 +12,7 @@ import pytest
 
 from helpers.pipeline import record, run
 from helpers.pipeline.run import RunError
-
-TOY_PARAMS = "SEED = 0  # int >= 0\nMETRICS_PATH = 'm.json'\nX = 1  # int >= 0; a number\n"
-
-
-def _make_repo(root, params_src, profiles):
-    """A toy repository with one notebook, notebooks/09-toy/toy.ipynb, that writes {'x': X}."""
-    chapter = root / "notebooks" / "09-toy"
-    chapter.mkdir(parents=True)
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(params_src)
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# toy"),
-        cell,
-        nbformat.v4.new_code_cell(
-            "import json; json.dump({'notebook': 'toy', 'metrics': {'x': X}, "
-            "'wall_time_s': 0.0}, open(METRICS_PATH, 'w'))"
-        ),
-    ]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    nbformat.write(nb, chapter / "toy.ipynb")
-    (chapter / "profiles.yml").write_text(profiles)
-    return chapter / "toy.ipynb"
+from test_pipeline_run import TOY_PARAMS, _make_repo  # the runner tests' toy repository
 
 
 @pytest.fixture
