@@ -13,7 +13,8 @@ from conftest import ROOT
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Imported only on a path this environment does not take (the module is not installed here).
 NOT_INSTALLED = {"jax": "jax"}  # KERAS_BACKEND=jax, helpers.pipeline.backend; the [jax] extra
-LOCAL = {"helpers", "conftest", "browser_cdp"}
+# our own modules: the helpers package and the test support modules beside the tests
+LOCAL = {"helpers"} | {p.stem for p in (ROOT / "tests").glob("*.py")}
 
 
 def _norm(name: str) -> str:

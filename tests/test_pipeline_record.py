@@ -12,7 +12,8 @@ import pytest
 
 from helpers.pipeline import record, run
 from helpers.pipeline.run import RunError
-from test_pipeline_run import TOY_PARAMS, _make_repo  # the runner tests' toy repository
+from toy_notebooks import TOY_PARAMS
+from toy_notebooks import make_repo as _make_repo
 
 
 @pytest.fixture
