@@ -46,6 +46,7 @@ def run_repeats(
     evaluate: Callable[[object, np.ndarray], object] | None = None,
     augment: Callable[[np.ndarray, np.ndarray, np.random.Generator], tuple] | None = None,
     workers: int | None = None,
+    cache: bool = False,
 ) -> Trainings:
     """Train ``n_repeats`` fresh models on reshuffled samples of (images, y).
 
@@ -62,6 +63,9 @@ def run_repeats(
     targets, rng)`` returns the (images, targets) actually fitted — e.g. degraded versions of those
     galaxies made from their raw fluxes — once per repeat. ``workers`` goes to
     :func:`~helpers.nn.training.repeat_fit` (default serial; a Dask scheduler sends repeats to a cluster).
+    ``cache=True`` reads repeats trained before with the same model, galaxies, splits and settings
+    from disk (e.g. section 4.4's plain trainings are section 4.1's) and trains and stores the others
+    (:func:`~helpers.nn.training.repeat_fit`); ``evaluate`` still runs on every repeat.
     """
     images = np.asarray(images)
     y = np.asarray(y, dtype=np.int64)
@@ -133,6 +137,7 @@ def run_repeats(
         restore_best_val=restore_best_val,
         progress=progress,
         workers=workers,
+        cache=cache,
     )
     tr.extra_prob = np.stack([e["extra_prob"] for e in tr.evaluations]) if extra is not None else None
     tr.evaluations = [e["evaluation"] for e in tr.evaluations] if evaluate is not None else []

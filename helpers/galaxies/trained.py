@@ -17,14 +17,14 @@ Trainings with ``evaluate`` or ``augment`` callables cannot be keyed and are ref
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from helpers.nn.training import Trainings, _deterministic_now, _threads_now
+from helpers.nn.training import Trainings
+from helpers.pipeline.fingerprint import array_digest, source_digest, training_environment
 
 __all__ = ["cached_repeats", "from_arrays", "to_arrays"]
 
@@ -38,19 +38,7 @@ def _code_digest() -> str:
     import helpers.galaxies.samples as samples
     import helpers.nn.training as training
 
-    h = hashlib.sha256()
-    for mod in (models, experiment, samples, training):
-        h.update(inspect.getsource(mod).encode())
-    return h.hexdigest()
-
-
-def _digest(a: np.ndarray | None) -> str | None:
-    if a is None:
-        return None
-    a = np.ascontiguousarray(a)
-    h = hashlib.sha256(f"{a.dtype.str}{a.shape}".encode())
-    h.update(a.tobytes())
-    return h.hexdigest()
+    return source_digest(models, experiment, samples, training)
 
 
 def to_arrays(tr: Trainings) -> dict[str, np.ndarray]:
@@ -100,19 +88,6 @@ def from_arrays(a: Mapping[str, np.ndarray]) -> Trainings:
     )
 
 
-def _versions() -> dict[str, str]:
-    import keras
-
-    from helpers.pipeline import backend
-
-    out = {"keras": keras.__version__, "backend": backend.name(), "numpy": np.__version__}
-    if out["backend"] == "tensorflow":
-        import tensorflow as tf
-
-        out["tensorflow"] = tf.__version__
-    return out
-
-
 def cached_repeats(
     model: Mapping[str, Any], images: np.ndarray, y: np.ndarray, *, progress: bool = True, **settings: Any
 ) -> Trainings:
@@ -139,22 +114,20 @@ def cached_repeats(
     full = {
         k: settings.get(k, p.default)
         for k, p in sig.parameters.items()
-        if p.kind is p.KEYWORD_ONLY and k not in ("progress", "evaluate", "augment", "workers")
+        if p.kind is p.KEYWORD_ONLY and k not in ("progress", "evaluate", "augment", "workers", "cache")
     }
     targets, extra = full.pop("targets"), full.pop("extra")
     params = {
         "model": model,
-        "images": _digest(images),
-        "y": _digest(y),
-        "targets": _digest(None if targets is None else np.asarray(targets, np.float32)),
-        "extra": _digest(None if extra is None else np.asarray(extra)),
+        "images": array_digest(images),
+        "y": array_digest(y),
+        "targets": array_digest(None if targets is None else np.asarray(targets, np.float32)),
+        "extra": array_digest(None if extra is None else np.asarray(extra)),
         "settings": full,
-        "versions": _versions(),
-        # the code that trains (model, sampling, training loop) and how it runs (threads, deterministic
-        # ops): a change to any of them gives a new key instead of an old result
+        # the code that trains (model, sampling, training loop) and how it runs (versions, threads,
+        # deterministic ops): a change to any of them gives a new key instead of an old result
         "code": _code_digest(),
-        "threads": _threads_now(),
-        "deterministic": _deterministic_now(),
+        "environment": training_environment(),
     }
 
     def build() -> dict[str, np.ndarray]:

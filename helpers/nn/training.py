@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import functools
 import os
+import random
+import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,21 +266,12 @@ class _RepeatSpec:
     record: bool
     restore_best_val: bool
     verbose: int
+    cache: bool = False
 
 
-def _fit_one(spec: _RepeatSpec, i: int, seed: int, n_classes: int) -> dict[str, Any]:
-    """Repeat ``i``: clear the session, seed Keras with ``seed``, build, fit, score."""
-    import keras
-
-    fixed = not callable(spec.data)
-    split = Split(*spec.data) if fixed else spec.data(i)
-    if spec.record and (split.x_test is None or split.y_test is None):
-        raise ValueError(f"repeat {i}: record=True needs x_test and y_test in the Split")
-    if spec.restore_best_val and split.x_val is None:
-        raise ValueError("restore_best_val needs a validation split: set val_fraction > 0")
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(seed)
-    model = spec.build_model()
+def _train(spec: _RepeatSpec, model, split: Split, n_classes: int) -> dict[str, Any]:
+    """Fit ``model`` on ``split`` and say what the training gave: histories, recorded predictions,
+    the epochs run and, with Keras validation, the final validation scores."""
     cbs = spec.callbacks() if spec.callbacks else []
     fit_kw = {}
     rec = None
@@ -316,6 +310,128 @@ def _fit_one(spec: _RepeatSpec, i: int, seed: int, n_classes: int) -> dict[str, 
         scores = model.evaluate(split.x_val, split.y_val, verbose=0, return_dict=True)
         for key, val in scores.items():
             out["finals"][f"val_{key}"] = float(val)
+    return out
+
+
+# the cache of trained repeats (repeat_fit(cache=True)): bump when what _train returns, or how it
+# is stored, changes
+REPEAT_CACHE = "trained-repeats"
+REPEAT_CACHE_VERSION = 1
+
+
+def _repeat_key(spec: _RepeatSpec, model, split: Split, seed: int, n_classes: int) -> dict[str, Any]:
+    """Everything a trained repeat depends on: the built model (architecture, compile settings and
+    its initial weights), the repeat's arrays, the seed and fit settings, this module's code and the
+    software and threads it runs with. Two repeats with equal keys train to equal weights."""
+    import json
+    import sys
+
+    from helpers.pipeline.fingerprint import array_digest, source_digest, training_environment
+
+    def jsonable(obj):
+        return json.loads(json.dumps(obj, sort_keys=True, default=repr))
+
+    weights = model.get_weights()
+    return {
+        "model": jsonable(json.loads(model.to_json())),
+        "compile": jsonable(model.get_compile_config()),
+        "initial_weights": [array_digest(w) for w in weights],
+        "data": {
+            name: array_digest(getattr(split, name))
+            for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
+        },
+        "class_weight": None if split.class_weight is None else {str(k): v for k, v in split.class_weight.items()},
+        "seed": seed,
+        "epochs": spec.epochs,
+        "batch_size": spec.batch_size,
+        "val_batch_size": spec.val_batch_size,
+        "record": spec.record,
+        "restore_best_val": spec.restore_best_val,
+        "n_classes": n_classes,
+        "code": source_digest(sys.modules[__name__]),
+        "environment": training_environment(),
+    }
+
+
+def _to_arrays(trained: dict[str, Any], weights: list[np.ndarray]) -> dict[str, np.ndarray]:
+    out = {"ran": np.asarray(trained["ran"]), "n_classes": np.asarray(trained["n_classes"])}
+    out.update({f"logs/{k}": np.asarray(v, dtype=np.float64) for k, v in trained["logs"].items()})
+    out.update({f"finals/{k}": np.asarray(v, dtype=np.float64) for k, v in trained["finals"].items()})
+    for name in ("pred", "y_test"):
+        if trained[name] is not None:
+            out[name] = np.asarray(trained[name])
+    out.update({f"weights/{i:04d}": np.asarray(w) for i, w in enumerate(weights)})
+    return out
+
+
+def _from_arrays(a: dict[str, np.ndarray]) -> tuple[dict[str, Any], list[np.ndarray]]:
+    def group(prefix: str) -> dict[str, np.ndarray]:
+        return {k[len(prefix) :]: v for k, v in a.items() if k.startswith(prefix)}
+
+    trained = {
+        "ran": int(a["ran"]),
+        "n_classes": int(a["n_classes"]),
+        "logs": {k: [float(x) for x in v] for k, v in group("logs/").items()},
+        "finals": {k: float(v) for k, v in group("finals/").items()},
+        "pred": a.get("pred"),
+        "y_test": a.get("y_test"),
+    }
+    weights = [w for _, w in sorted(group("weights/").items())]
+    return trained, weights
+
+
+@contextmanager
+def _own_python_random(seed: int):
+    """While a repeat builds its model, give this thread its own Python random numbers.
+
+    Keras draws the seed of every unseeded initializer and layer from Python's global ``random``
+    (``random.randint``), which other threads of the process draw from too: in a Dask worker the
+    event loop runs beside the task (``dask.sizeof`` samples with ``random.sample``, reconnections
+    back off with ``random.uniform``), and one such draw between seeding and building changes the
+    model's initial weights. Inside this block this thread's ``random.randint`` comes from a
+    generator seeded like ``random.seed(seed)`` — the same numbers in the same order as in a
+    process with no other threads — and every other thread keeps the global one."""
+    own = random.Random(seed)
+    me = threading.get_ident()
+    shared = random.randint
+
+    def randint(a: int, b: int) -> int:
+        return own.randint(a, b) if threading.get_ident() == me else shared(a, b)
+
+    random.randint = randint
+    try:
+        yield
+    finally:
+        random.randint = shared
+
+
+def _fit_one(spec: _RepeatSpec, i: int, seed: int, n_classes: int) -> dict[str, Any]:
+    """Repeat ``i``: clear the session, seed Keras with ``seed``, build, fit (or, with
+    ``spec.cache``, read the same training's weights from the cache), score."""
+    import keras
+
+    fixed = not callable(spec.data)
+    split = Split(*spec.data) if fixed else spec.data(i)
+    if spec.record and (split.x_test is None or split.y_test is None):
+        raise ValueError(f"repeat {i}: record=True needs x_test and y_test in the Split")
+    if spec.restore_best_val and split.x_val is None:
+        raise ValueError("restore_best_val needs a validation split: set val_fraction > 0")
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    with _own_python_random(seed):
+        model = spec.build_model()
+    if spec.cache:
+        from helpers.pipeline.cache import cached_arrays
+
+        def train() -> dict[str, np.ndarray]:
+            trained = _train(spec, model, split, n_classes)
+            return _to_arrays(trained, model.get_weights())
+
+        key = _repeat_key(spec, model, split, seed, n_classes)
+        out, weights = _from_arrays(cached_arrays(REPEAT_CACHE, key, train, version=REPEAT_CACHE_VERSION))
+        model.set_weights(weights)  # the trained (or restored) weights, read back or just stored
+    else:
+        out = _train(spec, model, split, n_classes)
     if spec.evaluate is not None:
         result = spec.evaluate(model, split)
         out["evaluation"] = result
@@ -349,7 +465,9 @@ def _fit_task(task: tuple) -> dict[str, Any]:
 
 
 def _threads_now() -> int:
-    return int(os.environ.get("TF_NUM_INTRAOP_THREADS") or os.environ.get("PHYSML_THREADS") or 1)
+    from helpers.pipeline.fingerprint import threads_now
+
+    return threads_now()
 
 
 def _deterministic_now() -> bool:
@@ -384,6 +502,7 @@ def repeat_fit(
     progress: bool = False,
     verbose: int = 0,
     workers: int | None = None,
+    cache: bool = False,
 ) -> Trainings:
     """Train ``build_model()`` once per seed and return the stacked histories.
 
@@ -404,6 +523,14 @@ def repeat_fit(
     local worker processes, and a Dask scheduler (``$PHYSML_DASK_SCHEDULER``) sends them to a
     cluster (:mod:`helpers.pipeline.executor`); every repeat still seeds itself, so the numbers are
     those of the serial, in-process default.
+
+    ``cache=True`` stores each repeat's trained weights and histories on disk (the ``trained-repeats``
+    cache, :mod:`helpers.pipeline.cache`), keyed by the built model (architecture, compile settings,
+    initial weights), the repeat's arrays, seed and fit settings, this module's code, the software
+    versions, thread count and determinism. A later repeat with the same key — in this notebook or
+    another — reads the weights instead of training, then runs ``evaluate`` on them as usual: the
+    result is the one a fresh training gives. Custom ``callbacks`` cannot be keyed and are refused.
+    A thesis-CNN repeat takes 14 MB on disk.
     """
     import keras
 
@@ -414,6 +541,8 @@ def repeat_fit(
         raise ValueError(f"epochs must be >= 1, got {epochs}")
     if restore_best_val and not record:
         raise ValueError("restore_best_val chooses the epoch from recorded validation accuracies: set record=True")
+    if cache and callbacks is not None:
+        raise ValueError("cache=True cannot key custom callbacks (their effect on training is unknown): drop one")
     fixed = not callable(data)
     if fixed:
         x_tr, y_tr, x_va, y_va = data
@@ -424,7 +553,17 @@ def repeat_fit(
         if record:
             raise ValueError("record=True needs a test split per repeat: give data as a function returning Split")
     spec = _RepeatSpec(
-        build_model, data, epochs, batch_size, val_batch_size, callbacks, evaluate, record, restore_best_val, verbose
+        build_model,
+        data,
+        epochs,
+        batch_size,
+        val_batch_size,
+        callbacks,
+        evaluate,
+        record,
+        restore_best_val,
+        verbose,
+        cache,
     )
     histories: dict[str, list[np.ndarray]] = {}
     finals: dict[str, list[float]] = {}
