@@ -41,6 +41,9 @@ def _probe(x):
 @pytest.fixture
 def count_trainings(tmp_path, monkeypatch):
     monkeypatch.setenv("PHYSML_CACHE", str(tmp_path))
+    # in this process (the counter below sees only in-process trainings)
+    monkeypatch.delenv("PHYSML_TRAIN_WORKERS", raising=False)
+    monkeypatch.delenv("PHYSML_DASK_SCHEDULER", raising=False)
     calls = []
     real = training._train
 
@@ -71,8 +74,8 @@ def test_a_cached_repeat_is_the_fresh_training_and_later_evaluations_run_on_it(c
         for a, b in zip(got.evaluations, fresh.evaluations):
             for k in b:
                 np.testing.assert_array_equal(a[k], b[k])
-    # and the restored epoch is not simply the last one in every repeat (else restoring is untested)
-    assert fresh.stopped_epoch.tolist() == [2, 2]
+    # and some repeat restored an earlier epoch than the last (else restoring is untested)
+    assert (fresh.validation_epochs() < SETTINGS["epochs"] - 1).any(), fresh.validation_epochs()
 
 
 def test_anything_that_changes_the_training_misses(count_trainings):
@@ -146,7 +149,7 @@ def test_another_thread_drawing_python_random_numbers_does_not_change_a_repeat()
         def make():
             first = keras.layers.Dense(4, activation="relu")
             if interfere:  # another thread draws while this one is between two layers
-                t = threading.Thread(target=lambda: [random.random() for _ in range(5)])
+                t = threading.Thread(target=lambda: [random.randint(0, 9) + random.random() for _ in range(5)])
                 t.start()
                 t.join()
             m = keras.Sequential([keras.Input((8,)), first, keras.layers.Dense(2, activation="softmax")])
@@ -161,7 +164,16 @@ def test_another_thread_drawing_python_random_numbers_does_not_change_a_repeat()
         )
         return tr.evaluations[0]
 
+    shared = random.randint
     quiet, disturbed = weights(False), weights(True)
+    assert random.randint is shared  # put back after the build
+
+    def broken():
+        raise RuntimeError("no model")
+
+    with pytest.raises(RuntimeError, match="no model"):
+        training.repeat_fit(broken, data, seeds=[7], epochs=1)
+    assert random.randint is shared  # also when the build fails
     for a, b in zip(quiet, disturbed, strict=True):
         np.testing.assert_array_equal(a, b)
     # and without the guard the same disturbance does change the second layer (the test can fail)

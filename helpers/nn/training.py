@@ -269,6 +269,14 @@ class _RepeatSpec:
     cache: bool = False
 
 
+def _n_classes(split: Split, n_classes: int) -> int:
+    """``n_classes`` if given, else inferred from the fitted targets (one-hot columns or labels)."""
+    if n_classes:
+        return n_classes
+    y_fit = np.asarray(split.y_train)
+    return y_fit.shape[-1] if y_fit.ndim == 2 else int(y_fit.max()) + 1
+
+
 def _train(spec: _RepeatSpec, model, split: Split, n_classes: int) -> dict[str, Any]:
     """Fit ``model`` on ``split`` and say what the training gave: histories, recorded predictions,
     the epochs run and, with Keras validation, the final validation scores."""
@@ -276,9 +284,7 @@ def _train(spec: _RepeatSpec, model, split: Split, n_classes: int) -> dict[str, 
     fit_kw = {}
     rec = None
     if spec.record:
-        if not n_classes:
-            y_fit = np.asarray(split.y_train)
-            n_classes = y_fit.shape[-1] if y_fit.ndim == 2 else int(y_fit.max()) + 1
+        n_classes = _n_classes(split, n_classes)
         rec = _recorder(split, spec.restore_best_val)
         cbs = cbs + [rec]
     elif split.x_val is not None:
@@ -331,23 +337,26 @@ def _repeat_key(spec: _RepeatSpec, model, split: Split, seed: int, n_classes: in
     def jsonable(obj):
         return json.loads(json.dumps(obj, sort_keys=True, default=repr))
 
-    weights = model.get_weights()
     return {
         "model": jsonable(json.loads(model.to_json())),
         "compile": jsonable(model.get_compile_config()),
-        "initial_weights": [array_digest(w) for w in weights],
+        # every variable as built: the initial weights and the state of the seed generators of
+        # dropout and augmentation layers
+        "initial_variables": [array_digest(v.numpy()) for v in model.variables],
         "data": {
             name: array_digest(getattr(split, name))
             for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
         },
-        "class_weight": None if split.class_weight is None else {str(k): v for k, v in split.class_weight.items()},
+        "class_weight": None
+        if split.class_weight is None
+        else {str(k): float(v) for k, v in split.class_weight.items()},
         "seed": seed,
         "epochs": spec.epochs,
         "batch_size": spec.batch_size,
         "val_batch_size": spec.val_batch_size,
         "record": spec.record,
         "restore_best_val": spec.restore_best_val,
-        "n_classes": n_classes,
+        "n_classes": _n_classes(split, n_classes) if spec.record else n_classes,
         "code": source_digest(sys.modules[__name__]),
         "environment": training_environment(),
     }
@@ -360,7 +369,7 @@ def _to_arrays(trained: dict[str, Any], weights: list[np.ndarray]) -> dict[str, 
     for name in ("pred", "y_test"):
         if trained[name] is not None:
             out[name] = np.asarray(trained[name])
-    out.update({f"weights/{i:04d}": np.asarray(w) for i, w in enumerate(weights)})
+    out.update({f"weights/{i}": np.asarray(w) for i, w in enumerate(weights)})
     return out
 
 
@@ -376,8 +385,11 @@ def _from_arrays(a: dict[str, np.ndarray]) -> tuple[dict[str, Any], list[np.ndar
         "pred": a.get("pred"),
         "y_test": a.get("y_test"),
     }
-    weights = [w for _, w in sorted(group("weights/").items())]
+    weights = [w for _, w in sorted(group("weights/").items(), key=lambda kv: int(kv[0]))]
     return trained, weights
+
+
+_BUILD_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -390,19 +402,23 @@ def _own_python_random(seed: int):
     back off with ``random.uniform``), and one such draw between seeding and building changes the
     model's initial weights. Inside this block this thread's ``random.randint`` comes from a
     generator seeded like ``random.seed(seed)`` — the same numbers in the same order as in a
-    process with no other threads — and every other thread keeps the global one."""
-    own = random.Random(seed)
-    me = threading.get_ident()
-    shared = random.randint
+    process with no other threads — and every other thread keeps the global one. On leaving, the
+    global generator is left where this thread's draws took it (as without other threads), so a
+    later unseeded draw does not repeat one of the model's seeds. One build at a time (a lock)."""
+    with _BUILD_LOCK:
+        own = random.Random(seed)
+        me = threading.get_ident()
+        shared = random.randint
 
-    def randint(a: int, b: int) -> int:
-        return own.randint(a, b) if threading.get_ident() == me else shared(a, b)
+        def randint(a: int, b: int) -> int:
+            return own.randint(a, b) if threading.get_ident() == me else shared(a, b)
 
-    random.randint = randint
-    try:
-        yield
-    finally:
-        random.randint = shared
+        random.randint = randint
+        try:
+            yield
+        finally:
+            random.randint = shared
+            random.setstate(own.getstate())
 
 
 def _fit_one(spec: _RepeatSpec, i: int, seed: int, n_classes: int) -> dict[str, Any]:
@@ -530,7 +546,10 @@ def repeat_fit(
     versions, thread count and determinism. A later repeat with the same key — in this notebook or
     another — reads the weights instead of training, then runs ``evaluate`` on them as usual: the
     result is the one a fresh training gives. Custom ``callbacks`` cannot be keyed and are refused.
-    A thesis-CNN repeat takes 14 MB on disk.
+    A thesis-CNN repeat takes 14 MB on disk. On a hit ``fit`` never ran, so ``evaluate`` must not
+    depend on the optimizer's, the seed generators' or the global random state (it scores the
+    weights: predictions, gradients), and the key describes one machine's software: share a cache
+    folder only between identical environments.
     """
     import keras
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import platform
 from types import ModuleType
 
 import numpy as np
@@ -46,10 +47,19 @@ def training_environment() -> dict:
     from helpers.pipeline import backend
 
     out = {"keras": keras.__version__, "backend": backend.name(), "numpy": np.__version__}
+    out["machine"] = platform.machine()
     if out["backend"] == "tensorflow":
         import tensorflow as tf
 
         out["tensorflow"] = tf.__version__
+        out["gpus"] = len(tf.config.list_physical_devices("GPU"))
+    elif out["backend"] == "jax":
+        import jax
+
+        out["jax"] = jax.__version__
+        out["devices"] = sorted({d.platform for d in jax.devices()})
+    # switches that change kernels and hence the last digits of a training
+    out["env"] = {k: os.environ.get(k) for k in ("TF_ENABLE_ONEDNN_OPTS", "XLA_FLAGS")}
     out["threads"] = threads_now()
     out["deterministic"] = backend.is_deterministic()
     return out
