@@ -10,15 +10,7 @@ import pytest
 from helpers.galaxies import trained
 from helpers.galaxies.experiment import run_repeats
 from helpers.galaxies.models import thesis_cnn
-
-
-def _data(n=40, seed=0):
-    rng = np.random.default_rng(seed)
-    y = np.repeat([0, 1], n // 2)
-    x = rng.random((n, 64, 64, 1), dtype=np.float32)
-    x[y == 1, 24:40, 24:40] += 1.0  # a bright square: something learnable
-    return x, y
-
+from toy_images import bright_square_images as _data
 
 SETTINGS = dict(n_repeats=2, epochs=2, n_per_run=30, val_fraction=0.2, batch_size=8, seed=3)
 MODEL = dict(n_classes=2, optimizer="adam", learning_rate=1e-3, dense=16)

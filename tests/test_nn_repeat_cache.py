@@ -10,15 +10,7 @@ from helpers.galaxies.experiment import run_repeats
 from helpers.galaxies.models import thesis_cnn
 from helpers.nn import training
 from helpers.pipeline.cache import CacheCorruptedWarning
-
-
-def _data(n=40, seed=0):
-    rng = np.random.default_rng(seed)
-    y = np.repeat([0, 1], n // 2)
-    x = rng.random((n, 64, 64, 1), dtype=np.float32)
-    x[y == 1, 24:40, 24:40] += 1.0  # a bright square: something learnable
-    return x, y
-
+from toy_images import bright_square_images as _data
 
 SETTINGS = dict(epochs=2, n_per_run=30, val_fraction=0.2, batch_size=8, seed=3, restore_best_val=True)
 

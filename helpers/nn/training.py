@@ -480,18 +480,6 @@ def _fit_task(task: tuple) -> dict[str, Any]:
     return _fit_one(*task)
 
 
-def _threads_now() -> int:
-    from helpers.pipeline.fingerprint import threads_now
-
-    return threads_now()
-
-
-def _deterministic_now() -> bool:
-    from helpers.pipeline import backend
-
-    return backend.is_deterministic()
-
-
 def _worker_setup(threads: int, deterministic: bool) -> None:
     """A worker process for repeated trainings: the parent's thread count and determinism."""
     from helpers.pipeline import backend
@@ -623,7 +611,10 @@ def repeat_fit(
     else:
         # each task builds its model and seeds Keras itself, in a worker set up like this process
         # (threads, deterministic ops), so the numbers equal the serial path's
-        setup = functools.partial(_worker_setup, _threads_now(), _deterministic_now())
+        from helpers.pipeline import backend
+        from helpers.pipeline.fingerprint import threads_now
+
+        setup = functools.partial(_worker_setup, threads_now(), backend.is_deterministic())
         tasks = [(spec, i, seed, n_classes) for i, seed in enumerate(seeds)]
         run_tasks(_fit_task, tasks, workers=workers, initializer=setup, on_result=lambda _, one: take(one))
     if bar is not None:
