@@ -43,6 +43,19 @@ def test_table_rows_total_and_flag():
     assert lines[5] == "| **total (2 notebooks)** | **350** | **5:50** | |"
 
 
+def test_a_run_two_at_a_time_adds_its_elapsed_time_and_flags_nothing():
+    m = _manifest()
+    for entry in m["notebooks"].values():
+        entry["run_jobs"] = 2
+    m["last_run"] = {"elapsed_s": 200.0, "jobs": 2, "notebooks": list(m["notebooks"])}
+    lines = table(m, limit_s=240).splitlines()
+    # 250 s beside another notebook says nothing about the notebook alone: not flagged
+    assert lines[3] == "| 03-galaxy-zoo/02-cnn-and-uncertain.ipynb | 250 | 4:10 | ok |"
+    assert lines[5] == "| **total (2 notebooks)** | **350** | **5:50** | |"
+    assert lines[6] == "| **elapsed, 2 at a time (3 notebooks)** | **200** | **3:20** | |"
+    assert "shared the cores" in lines[-1]
+
+
 def test_empty_or_bad_manifest_is_named():
     with pytest.raises(ValueError, match="lists no notebooks"):
         table({"notebooks": {}})

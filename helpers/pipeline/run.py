@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import hashlib
 import io
 import json
@@ -564,15 +565,35 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _record(folder: Path, profile: str, key: str, entry: dict[str, Any]) -> None:
+@contextlib.contextmanager
+def _manifest_lock(folder: Path):
+    """Hold ``<folder>/.manifest.lock``: runners of notebooks that run at once (``--jobs``) update
+    the same manifest, and each update reads, changes and rewrites it."""
+    import fcntl
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with open(Path(folder) / ".manifest.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _record(folder: Path, profile: str, key: str | None, entry: dict[str, Any], *, field: str = "") -> None:
+    """Put ``entry`` under ``notebooks[key]`` (or, with ``field``, at the manifest's top level)."""
     from helpers.pipeline.metrics import write_json
 
-    data = read_manifest(folder)
-    data["profile"] = profile
-    data["updated"] = _now()
-    data["notebooks"][key] = entry
-    data["notebooks"] = dict(sorted(data["notebooks"].items()))
-    write_json(Path(folder) / MANIFEST, data)
+    with _manifest_lock(folder):
+        data = read_manifest(folder)
+        data["profile"] = profile
+        data["updated"] = _now()
+        if field:
+            data[field] = entry
+        else:
+            data["notebooks"][key] = entry
+            data["notebooks"] = dict(sorted(data["notebooks"].items()))
+        write_json(Path(folder) / MANIFEST, data)
 
 
 def _stuck_cell(output: Path) -> tuple[int | None, int | None]:
@@ -646,6 +667,8 @@ def execute(
         "environment_hash": environment_hash(),
         "python": sys.version.split()[0],
         "timeout_s": timeout,
+        # how many notebooks ran at once (--jobs): with more than one, wall times include sharing the cores
+        "run_jobs": int(os.environ.get("PHYSML_RUN_JOBS", "1")),
     }
     rows = []
     for job in jobs:
@@ -791,6 +814,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run the remaining notebooks after one fails (exit status still non-zero)",
     )
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="run this many notebooks at once, each in its own kernel and with its own thread count, in "
+        "an order that lets later notebooks read earlier ones' caches (helpers.pipeline.schedule); "
+        "./tasks book uses 2",
+    )
     ap.add_argument("--list", action="store_true", help="only print the plan")
     ap.add_argument(
         "--dask",
@@ -828,6 +859,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.timeout is not None and args.timeout < 0:
             raise RunError(f"--timeout {args.timeout}: give seconds > 0, or 0 for no timeout")
+        if args.jobs < 1:
+            raise RunError(f"--jobs {args.jobs}: give the number of notebooks to run at once, 1 or more")
         if args.dask is not None:
             from helpers.pipeline.executor import SCHEDULER_ENV, scheduler_address
 
@@ -843,7 +876,10 @@ def main(argv: list[str] | None = None) -> int:
         for j in jobs:
             print(f"{j.chapter}/{j.notebook.name} -> {j.output}\n    {j.parameters}")
         return 0
+    if args.jobs > 1 and len(jobs) > 1:
+        return _main_parallel(jobs, args)
     t0 = time.perf_counter()
+    started = _now()
     try:
         rows = execute(jobs, profile=args.profile, timeout=timeout, keep_going=args.keep_going)
     except KeyboardInterrupt:
@@ -854,7 +890,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     bad = [r for r in rows if r["status"] != "ok"]
-    print(f"{len(rows)} notebook(s) ran in {time.perf_counter() - t0:.1f} s", flush=True)
+    elapsed = time.perf_counter() - t0
+    _record_run(jobs, args.profile, started, elapsed, 1)
+    print(f"{len(rows)} notebook(s) ran in {elapsed:.1f} s", flush=True)
     unrecorded = 0
     if args.record:
         from helpers.pipeline.record import write_record
@@ -882,6 +920,60 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 1 if unrecorded else 0
+
+
+def _record_run(jobs: list[Job], profile: str, started: str, elapsed: float, n_jobs: int) -> None:
+    """The run as a whole (``last_run`` in the manifest): when, how long, how many at once."""
+    folder = jobs[0].output.parents[1]
+    run = {
+        "started": started,
+        "ended": _now(),
+        "elapsed_s": round(elapsed, 2),
+        "jobs": n_jobs,
+        "notebooks": [f"{j.chapter}/{j.notebook.name}" for j in jobs],
+    }
+    _record(folder, profile, None, run, field="last_run")
+
+
+def _main_parallel(jobs: list[Job], args) -> int:
+    """``--jobs N``: each notebook in a child runner, N at a time (helpers.pipeline.schedule)."""
+    from helpers.pipeline import schedule
+
+    folder = jobs[0].output.parents[1]
+    estimate = schedule.estimates(read_manifest(folder))
+    t0, started = time.perf_counter(), _now()
+    interrupted = False
+    try:
+        codes = schedule.run_parallel(
+            jobs,
+            schedule.child_arguments(args, args.profile),
+            n_jobs=args.jobs,
+            estimate=estimate,
+            keep_going=args.keep_going,
+        )
+    except KeyboardInterrupt:
+        interrupted, codes = True, {}
+    elapsed = time.perf_counter() - t0
+    _record_run(jobs, args.profile, started, elapsed, args.jobs)
+    entries = read_manifest(folder)["notebooks"]
+    keys = [f"{j.chapter}/{j.notebook.name}" for j in jobs]
+    ran = [k for k in keys if k.removesuffix(".ipynb") in codes]
+    print(f"{len(ran)} notebook(s) ran in {elapsed:.1f} s, {args.jobs} at a time", flush=True)
+    if interrupted:
+        print(f"interrupted: running notebooks are marked 'interrupted' in {folder / MANIFEST}", file=sys.stderr)
+        return 130
+    bad = [k for k in ran if entries.get(k, {}).get("status") != "ok"]
+    not_run = len(keys) - len(ran)
+    if bad or not_run:
+        lines = [f"  {_describe(k, entries[k])}" for k in bad if k in entries]
+        print(
+            f"error: {len(bad)} of {len(ran)} notebook(s) did not finish"
+            + (f" ({not_run} not started; --keep-going runs them anyway)" if not_run else "")
+            + (":\n" + "\n".join(lines) if lines else ""),
+            file=sys.stderr,
+        )
+        return 1
+    return 1 if any(codes.values()) else 0
 
 
 if __name__ == "__main__":
