@@ -29,6 +29,13 @@ def test_backend_choice_and_order(monkeypatch):
     assert out == [0, 1, 4, 9, 16, 25, 36] and seen == list(enumerate(out))
 
 
+def test_local_processes_take_closures_in_the_function_and_in_the_tasks():
+    """A notebook hands repeat_fit a lambda that builds its model; it travels inside the task."""
+    offset = 10
+    tasks = [lambda k=k: k * k + offset for k in range(4)]  # closures: plain pickle refuses them
+    assert E.run_tasks(lambda t: t() - offset, tasks, workers=2, backend="processes") == [0, 1, 4, 9]
+
+
 @pytest.fixture(scope="module")
 def cluster():
     pytest.importorskip("distributed")

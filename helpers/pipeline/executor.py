@@ -60,13 +60,13 @@ def choose(workers: int | None, n_tasks: int, scheduler: str | None = None) -> s
     return "serial"
 
 
-def _call(blob: bytes, task: Any) -> Any:
+def _call(blob: bytes, task_blob: bytes) -> Any:
     import cloudpickle
 
     fn, initializer = cloudpickle.loads(blob)
     if initializer is not None:
         initializer()
-    return fn(task)
+    return fn(cloudpickle.loads(task_blob))
 
 
 def _with_init(fn: Callable, initializer: Callable | None, task: Any) -> Any:
@@ -130,7 +130,9 @@ def run_tasks(
         blob = cloudpickle.dumps((fn, None))
         n = max(1, min(int(workers or 1), len(tasks)))
         with ProcessPoolExecutor(n, mp_context=mp.get_context(start_method), initializer=initializer) as pool:
-            for i, res in enumerate(pool.map(_call, [blob] * len(tasks), tasks)):
+            # tasks travel with cloudpickle too: they may hold closures (a notebook's model builder)
+            task_blobs = [cloudpickle.dumps(t) for t in tasks]
+            for i, res in enumerate(pool.map(_call, [blob] * len(tasks), task_blobs)):
                 take(i, res)
     else:
         address = scheduler_address(scheduler)
