@@ -30,7 +30,8 @@ def smoke_runs(tmp_path_factory) -> Path:
     instead (a developer's shortcut for the book tests; the book builder still refuses a run whose
     notebooks or helpers changed since, naming them, so a stale run fails rather than passes).
     ``PHYSML_SMOKE_KEEP=<folder>`` runs afresh but keeps the run there (``<folder>/smoke/…``), e.g.
-    to re-record the regression reference from the very run the tests checked."""
+    to re-record the regression reference from the very run the tests checked.
+    ``PHYSML_SMOKE_JOBS`` (default 2) is how many notebooks run at once."""
     from helpers.pipeline import run
 
     reuse = os.environ.get("PHYSML_SMOKE_RUNS")
@@ -39,7 +40,10 @@ def smoke_runs(tmp_path_factory) -> Path:
         return Path(reuse)
     keep = os.environ.get("PHYSML_SMOKE_KEEP")
     out = Path(keep).resolve() if keep else tmp_path_factory.mktemp("runs")
-    assert run.main(["all", "--profile", "smoke", "--out", str(out)]) == 0
+    # two at a time, as ./tasks book runs them: the regression reference (recorded from a run one
+    # at a time) then also checks that running beside another notebook changes no number
+    jobs = os.environ.get("PHYSML_SMOKE_JOBS", "2")
+    assert run.main(["all", "--profile", "smoke", "--out", str(out), "--jobs", jobs]) == 0
     return out
 
 

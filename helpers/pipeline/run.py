@@ -891,7 +891,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     bad = [r for r in rows if r["status"] != "ok"]
     elapsed = time.perf_counter() - t0
-    _record_run(jobs, args.profile, started, elapsed, 1)
+    if "PHYSML_RUN_JOBS" not in os.environ:  # a child of --jobs: its parent records the whole run
+        _record_run(jobs, args.profile, started, elapsed, 1)
     print(f"{len(rows)} notebook(s) ran in {elapsed:.1f} s", flush=True)
     unrecorded = 0
     if args.record:
