@@ -40,8 +40,8 @@ def smoke_runs(tmp_path_factory) -> Path:
         return Path(reuse)
     keep = os.environ.get("PHYSML_SMOKE_KEEP")
     out = Path(keep).resolve() if keep else tmp_path_factory.mktemp("runs")
-    # two at a time, as ./tasks book runs them: the regression reference (recorded from a run one
-    # at a time) then also checks that running beside another notebook changes no number
+    # two at a time, as ./tasks book runs them (the regression reference, recorded from a run one
+    # at a time, then also checks the numbers of this way of running, within its tolerances)
     jobs = os.environ.get("PHYSML_SMOKE_JOBS", "2")
     assert run.main(["all", "--profile", "smoke", "--out", str(out), "--jobs", jobs]) == 0
     return out

@@ -39,10 +39,10 @@ def test_estimates_read_a_previous_manifest():
     assert schedule.estimates(manifest) == {"a/1": 12.5}
 
 
-def write_notebook(folder, stem, body):
+def write_notebook(folder, stem, body, params=PARAMS):
     folder.mkdir(parents=True, exist_ok=True)
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS)
+    params = nbformat.v4.new_code_cell(params)
     params.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {stem}"), params, nbformat.v4.new_code_cell(body)]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
@@ -80,9 +80,11 @@ def test_two_at_a_time_overlap_chapters_and_keep_each_chapters_order(two_chapter
     assert z["start"] < x["end"] and x["start"] < z["end"]  # the two chapters at once
     manifest = read_manifest(two_chapters / "runs" / "book")
     assert {e["status"] for e in manifest["notebooks"].values()} == {"ok"}
-    assert {e["run_jobs"] for e in manifest["notebooks"].values()} == {2}
+    # what ran at once, not the setting: 01-x and 01-z ran side by side
+    assert manifest["notebooks"]["01-a/01-x.ipynb"]["run_jobs"] == 2
+    assert manifest["notebooks"]["02-b/01-z.ipynb"]["run_jobs"] == 2
     last = manifest["last_run"]
-    assert last["jobs"] == 2 and len(last["notebooks"]) == 3
+    assert last["jobs"] == 2 and len(last["notebooks"]) == 3 and not last["interrupted"]
     assert last["elapsed_s"] >= max(e["wall_s"] for e in manifest["notebooks"].values())
     assert "3 notebook(s) ran in" in capsys.readouterr().out
 
@@ -114,9 +116,62 @@ def test_keep_going_runs_the_rest_after_a_failure(two_chapters):
     assert entries["01-a/02-y.ipynb"]["status"] == "ok" and entries["02-b/01-z.ipynb"]["status"] == "ok"
 
 
-def test_jobs_must_be_positive(two_chapters, capsys):
+def test_jobs_must_be_positive_and_records_are_made_one_at_a_time(two_chapters, capsys):
     assert run.main(["all", "--profile", "book", "--jobs", "0"]) == 2
     assert "--jobs 0" in capsys.readouterr().err
+    assert run.main(["all", "--profile", "paper", "--jobs", "2", "--record"]) == 2
+    assert "record with --jobs 1" in capsys.readouterr().err
+
+
+def test_an_override_goes_only_to_the_notebooks_that_declare_it(two_chapters):
+    params = PARAMS + "ONLY_Z = 1  # int >= 0\n"
+    body = (
+        "import json\n"
+        "json.dump({'notebook': 'z', 'metrics': {'only': ONLY_Z}, 'wall_time_s': 0.0}, open(METRICS_PATH, 'w'))"
+    )
+    write_notebook(two_chapters / "notebooks" / "02-b", "01-z", body, params=params)
+    assert run.main(["all", "--profile", "book", "--jobs", "2", "-p", "ONLY_Z=3"]) == 0
+    assert metrics(two_chapters, "02-b/01-z")["only"] == 3
+
+
+def test_the_real_chapters_name_existing_prerequisites():
+    from conftest import ROOT
+
+    for chapter, key in schedule.AFTER.items():
+        assert (ROOT / "notebooks" / chapter).is_dir(), chapter
+        assert (ROOT / "notebooks" / f"{key}.ipynb").is_file(), key
+        assert key.split("/")[0] != chapter
+
+
+def test_an_interrupt_sent_to_the_runner_alone_marks_its_notebooks_interrupted(two_chapters):
+    """kill -INT <runner> (a supervisor, timeout) reaches the parent only: it passes it on."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    nbs = two_chapters / "notebooks"
+    for chapter, stem in (("01-a", "01-x"), ("02-b", "01-z")):
+        write_notebook(nbs / chapter, stem, STAMP.format(sleep=300, extra="", stem=stem))
+    env = {**os.environ, "PHYSML_ROOT": str(two_chapters)}
+    cmd = [sys.executable, "-m", "helpers.pipeline.run", "all", "--profile", "book", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    folder = two_chapters / "runs" / "book"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # both notebooks running (their first cell started)
+        running = [e for e in read_manifest(folder)["notebooks"].values() if e.get("status") == "running"]
+        if len(running) == 2:
+            break
+        time.sleep(0.5)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out = proc.communicate(timeout=120)[0].decode()
+    assert proc.returncode == 130, out
+    manifest = read_manifest(folder)
+    assert {e["status"] for e in manifest["notebooks"].values()} == {"interrupted"}, out
+    assert "01-a/02-y.ipynb" not in manifest["notebooks"]
+    assert manifest["last_run"]["interrupted"] is True
 
 
 TRAIN = """

@@ -850,6 +850,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.record and args.jobs > 1:
+        print(
+            "error: --record keeps a notebook's wall time, which two at a time would inflate; record with --jobs 1",
+            file=sys.stderr,
+        )
+        return 2
     if args.tag is not None and not args.record:
         print("error: --tag names a record: give --record too", file=sys.stderr)
         return 2
@@ -941,40 +947,69 @@ def _main_parallel(jobs: list[Job], args) -> int:
     from helpers.pipeline import schedule
 
     folder = jobs[0].output.parents[1]
+    kernel_environment()  # children (and their kernels) import this runner's helpers
     estimate = schedule.estimates(read_manifest(folder))
     t0, started = time.perf_counter(), _now()
-    interrupted = False
-    try:
-        codes = schedule.run_parallel(
-            jobs,
-            schedule.child_arguments(args, args.profile),
-            n_jobs=args.jobs,
-            estimate=estimate,
-            keep_going=args.keep_going,
-        )
-    except KeyboardInterrupt:
-        interrupted, codes = True, {}
+    outcome = schedule.run_parallel(
+        jobs,
+        lambda job: schedule.child_arguments(args, args.profile, read_declarations(job.notebook)),
+        n_jobs=args.jobs,
+        estimate=estimate,
+        keep_going=args.keep_going,
+    )
     elapsed = time.perf_counter() - t0
-    _record_run(jobs, args.profile, started, elapsed, args.jobs)
-    entries = read_manifest(folder)["notebooks"]
-    keys = [f"{j.chapter}/{j.notebook.name}" for j in jobs]
-    ran = [k for k in keys if k.removesuffix(".ipynb") in codes]
-    print(f"{len(ran)} notebook(s) ran in {elapsed:.1f} s, {args.jobs} at a time", flush=True)
-    if interrupted:
-        print(f"interrupted: running notebooks are marked 'interrupted' in {folder / MANIFEST}", file=sys.stderr)
-        return 130
-    bad = [k for k in ran if entries.get(k, {}).get("status") != "ok"]
-    not_run = len(keys) - len(ran)
-    if bad or not_run:
-        lines = [f"  {_describe(k, entries[k])}" for k in bad if k in entries]
+    keys = {schedule.job_key(j): f"{j.chapter}/{j.notebook.name}" for j in jobs}
+    bad = []
+    with _manifest_lock(folder):
+        data = read_manifest(folder)
+        for short, code in outcome.codes.items():
+            key = keys[short]
+            entry = data["notebooks"].get(key)
+            if entry is None or str(entry.get("started", "")) < started:
+                # the child stopped before recording this run (its output above says why)
+                bad.append(f"  {key}: exit {code}, nothing recorded for this run (see its output above)")
+                continue
+            entry["run_jobs"] = outcome.peak.get(short, 1)  # how many ran at once, not the setting
+            if short in outcome.interrupted and entry.get("status") == "running":
+                entry.update(
+                    status="interrupted",
+                    ended=_now(),
+                    error={"cell": None, "ename": "KeyboardInterrupt", "evalue": "interrupted (the run was stopped)"},
+                )
+            if entry.get("status") != "ok" or code != 0:
+                bad.append(f"  {_describe(key, entry)}" + (f" (exit {code})" if entry.get("status") == "ok" else ""))
+        from helpers.pipeline.metrics import write_json
+
+        data["last_run"] = {
+            "started": started,
+            "ended": _now(),
+            "elapsed_s": round(elapsed, 2),
+            "jobs": max(outcome.peak.values(), default=1),
+            "jobs_asked": args.jobs,
+            "notebooks": [keys[k] for k in keys if k in outcome.codes],
+            "interrupted": bool(outcome.interrupted),
+        }
+        data["updated"] = _now()
+        write_json(Path(folder) / MANIFEST, data)
+    ran = len(outcome.codes)
+    print(f"{ran} notebook(s) ran in {elapsed:.1f} s, up to {args.jobs} at a time", flush=True)
+    if outcome.interrupted:
         print(
-            f"error: {len(bad)} of {len(ran)} notebook(s) did not finish"
+            f"interrupted: {', '.join(keys[k] for k in outcome.interrupted)} "
+            f"marked 'interrupted' in {folder / MANIFEST}",
+            file=sys.stderr,
+        )
+        return 130
+    not_run = len(jobs) - ran
+    if bad or not_run:
+        print(
+            f"error: {len(bad)} of {ran} notebook(s) did not finish"
             + (f" ({not_run} not started; --keep-going runs them anyway)" if not_run else "")
-            + (":\n" + "\n".join(lines) if lines else ""),
+            + (":\n" + "\n".join(bad) if bad else ""),
             file=sys.stderr,
         )
         return 1
-    return 1 if any(codes.values()) else 0
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 Much of a notebook leaves a core idle: the kernel's start and imports, plotting, Python loops,
 small networks whose steps are too short to keep two threads busy. Two notebooks at once fill
 those gaps: on 2 cores, 5.3 ``trust`` and 2.2 ``cnn-classifier`` together took 206 s where one
-after the other take 273 s. Every notebook still runs in its own kernel with the thread count
-it has alone (``PHYSML_THREADS``), so its numbers are those of a run one notebook at a time;
-only its wall time grows, because it shares the cores.
+after the other took 277 s (161 + 116 s in the book's run one at a time). Every notebook still
+runs in its own kernel with the thread count it has alone (``PHYSML_THREADS``), so its numbers
+are those of a run one notebook at a time; only its wall time grows, because it shares the cores.
 
 Order: a notebook that reads what another one leaves in the cache (a drawn galaxy pool, trained
 networks, generated events) waits for it. Without the wait nothing would be wrong — every cache
@@ -16,18 +16,22 @@ longest chain of work after it starts first (times from the previous run's manif
 the two lanes end together.
 
 Each notebook runs in a child ``python -m helpers.pipeline.run NOTEBOOK …`` with the parent's
-options; the children share ``runs/<profile>/manifest.json`` (updates are locked). Without
-``--keep-going`` a failure starts nothing new; notebooks already running finish.
+options (``-p`` only where the notebook declares the parameter); the children share
+``runs/<profile>/manifest.json`` (updates are locked), and the parent writes into each entry how
+many notebooks actually ran at once beside it (``run_jobs``). Without ``--keep-going`` a failure
+starts nothing new; notebooks already running finish. Records (``--record``) keep a notebook's
+time alone, so they are made one at a time.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,89 +89,114 @@ def estimates(manifest: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
+@dataclass
+class Outcome:
+    """What :func:`run_parallel` saw: exit status per started notebook, the most notebooks running at
+    once while each ran, and which were running when an interrupt came."""
+
+    codes: dict[str, int] = field(default_factory=dict)
+    peak: dict[str, int] = field(default_factory=dict)
+    interrupted: list[str] = field(default_factory=list)
+
+
 def run_parallel(
     jobs: Sequence,
-    child_args: Sequence[str],
+    args_for: Callable[[Any], Sequence[str]],
     *,
     n_jobs: int,
     estimate: Mapping[str, float] | None = None,
     keep_going: bool = False,
     after: Mapping[str, str] = AFTER,
     poll_s: float = 0.2,
-) -> dict[str, int]:
-    """Run each job as ``python -m helpers.pipeline.run <notebook> *child_args``, at most ``n_jobs``
-    at a time, prerequisites first. Returns the exit status per notebook key that started; a
-    notebook never started (after a failure without ``keep_going``) is absent."""
+    grace_s: float = 60.0,
+) -> Outcome:
+    """Run each job as ``python -m helpers.pipeline.run <notebook> *args_for(job)``, at most ``n_jobs``
+    at a time, prerequisites first. A notebook never started (after a failure without
+    ``keep_going``) is absent from the outcome's ``codes``.
+
+    On ``KeyboardInterrupt`` (Ctrl-C reaches the children too; a signal sent to this process alone
+    does not) every child still running after a few seconds gets SIGINT, so that it records its
+    notebook as interrupted; one still running after ``grace_s`` in all is killed. The outcome
+    then lists them in ``interrupted`` and this returns instead of raising."""
     if n_jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {n_jobs}")
     deps = dependencies(jobs, after)
     order = remaining_work(deps, estimate or {})
     by_key = {job_key(j): j for j in jobs}
     pending = list(by_key)
-    done: dict[str, int] = {}
-    running: dict[str, tuple[subprocess.Popen, Any]] = {}
+    out = Outcome()
+    running: dict[str, subprocess.Popen] = {}
     env = {**os.environ, JOBS_ENV: str(n_jobs)}
     stop = False
 
     def launch(key: str) -> None:
-        log = tempfile.TemporaryFile(mode="w+")
-        cmd = [sys.executable, "-m", "helpers.pipeline.run", str(by_key[key].notebook), *child_args]
-        running[key] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), log)
+        cmd = [sys.executable, "-m", "helpers.pipeline.run", str(by_key[key].notebook), *args_for(by_key[key])]
+        # the child's lines go straight to this output as it prints them
+        running[key] = subprocess.Popen(cmd, env=env)
         print(f"started {key} ({len(running)} running)", flush=True)
 
+    def note_peak() -> None:
+        for key in running:
+            out.peak[key] = max(out.peak.get(key, 0), len(running))
+
     def finish(key: str, code: int) -> None:
-        proc, log = running.pop(key)
-        log.seek(0)
-        text = log.read().rstrip()
-        log.close()
-        done[key] = code
-        print(f"finished {key} (exit {code})" + (f"\n{text}" if text else ""), flush=True)
+        running.pop(key)
+        out.codes[key] = code
+        print(f"finished {key} (exit {code})", flush=True)
 
     try:
         while pending or running:
-            for key, (proc, _) in list(running.items()):
+            for key, proc in list(running.items()):
                 code = proc.poll()
                 if code is not None:
                     finish(key, code)
                     if code != 0 and not keep_going:
                         stop = True
             if not stop:
-                ready = [k for k in pending if all(done.get(p) == 0 or (keep_going and p in done) for p in deps[k])]
+                # with --keep-going a notebook whose prerequisite failed still runs (it computes what
+                # it needs itself); without it nothing new starts after a failure
+                ready = [
+                    k for k in pending if all(out.codes.get(p) == 0 or (keep_going and p in out.codes) for p in deps[k])
+                ]
                 for key in sorted(ready, key=lambda k: -order[k])[: n_jobs - len(running)]:
                     pending.remove(key)
                     launch(key)
-                # a notebook whose prerequisite failed (with --keep-going) still runs: it computes
-                # what it needs itself; without --keep-going nothing new starts after a failure
+            note_peak()
             if stop and not running:
                 break
-            if not running and pending and not stop:
-                blocked = ", ".join(pending)
-                raise RuntimeError(f"no notebook can start: {blocked} wait for notebooks that are not planned")
             time.sleep(poll_s)
     except KeyboardInterrupt:
-        # Ctrl-C reached the children too (one process group): each records its notebook as interrupted
-        for key, (proc, _) in list(running.items()):
-            try:
-                code = proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                code = proc.wait()
-            finish(key, code)
-        raise
-    return done
+        out.interrupted = list(running)
+        t_int = time.monotonic()
+        signalled = False
+        while running:
+            for key, proc in list(running.items()):
+                code = proc.poll()
+                if code is not None:
+                    finish(key, code)
+            if not running:
+                break
+            if not signalled and time.monotonic() > t_int + min(5.0, grace_s / 2):
+                for proc in running.values():  # the interrupt did not reach the children
+                    proc.send_signal(signal.SIGINT)
+                signalled = True
+            if time.monotonic() > t_int + grace_s:
+                for key, proc in list(running.items()):
+                    proc.kill()
+                    finish(key, proc.wait())
+            time.sleep(poll_s)
+    return out
 
 
-def child_arguments(args, profile: str) -> list[str]:
-    """The options a child runner gets: the parent's, minus targets and ``--jobs``."""
+def child_arguments(args, profile: str, declared: Collection[str]) -> list[str]:
+    """The options a child runner gets: the parent's, minus targets and ``--jobs``, and only the
+    ``-p`` overrides that its notebook declares (as a run one at a time applies them)."""
     out = ["--profile", profile]
     for item in args.parameter:
-        out += ["-p", item]
+        if item.split("=", 1)[0].strip() in declared:
+            out += ["-p", item]
     if args.out:
         out += ["--out", str(Path(args.out).resolve())]
     if args.timeout is not None:
         out += ["--timeout", str(args.timeout)]
-    if args.record:
-        out.append("--record")
-    if args.tag is not None:
-        out += ["--tag", args.tag]
     return out

@@ -75,10 +75,14 @@ def table(manifest: Mapping[str, Any], *, limit_s: float = LIMIT_S) -> str:
         rows.append(f"| {key} | {sec:.0f} | {_clock(sec)} | {status}{flag} |")
     rows.append(f"| **total ({n_known} notebooks)** | **{total:.0f}** | **{_clock(total)}** | |")
     last = manifest.get("last_run") or {}
-    if isinstance(last.get("elapsed_s"), (int, float)) and int(last.get("jobs", 1)) > 1:
+    same = set(last.get("notebooks") or []) == set(notebooks)  # the run that wrote every row above
+    if same and isinstance(last.get("elapsed_s"), (int, float)) and int(last.get("jobs", 1)) > 1:
         sec = float(last["elapsed_s"])
-        n = len(last.get("notebooks") or [])
-        rows.append(f"| **elapsed, {last['jobs']} at a time ({n} notebooks)** | **{sec:.0f}** | **{_clock(sec)}** | |")
+        note = " (interrupted)" if last.get("interrupted") else ""
+        rows.append(
+            f"| **elapsed, up to {last['jobs']} at a time ({len(notebooks)} notebooks){note}** "
+            f"| **{sec:.0f}** | **{_clock(sec)}** | |"
+        )
     if shared:
         rows.append("")
         rows.append(
