@@ -143,8 +143,10 @@ def test_the_real_chapters_name_existing_prerequisites():
         assert key.split("/")[0] != chapter
 
 
-def test_an_interrupt_sent_to_the_runner_alone_marks_its_notebooks_interrupted(two_chapters):
-    """kill -INT <runner> (a supervisor, timeout) reaches the parent only: it passes it on."""
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_an_interrupt_sent_to_the_runner_alone_marks_its_notebooks_interrupted(two_chapters, signame):
+    """kill -INT or -TERM <runner> (a supervisor, timeout, a CI cancel) reaches the parent only: it
+    passes it on, and no child outlives it."""
     import os
     import signal
     import subprocess
@@ -165,13 +167,16 @@ def test_an_interrupt_sent_to_the_runner_alone_marks_its_notebooks_interrupted(t
             break
         time.sleep(0.5)
     time.sleep(3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, signame))
     out = proc.communicate(timeout=120)[0].decode()
     assert proc.returncode == 130, out
     manifest = read_manifest(folder)
     assert {e["status"] for e in manifest["notebooks"].values()} == {"interrupted"}, out
     assert "01-a/02-y.ipynb" not in manifest["notebooks"]
     assert manifest["last_run"]["interrupted"] is True
+    assert "01-a/01-x.ipynb" in out and "marked 'interrupted'" in out
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(two_chapters) not in ps  # no child runner or kernel left behind
 
 
 TRAIN = """

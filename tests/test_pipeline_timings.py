@@ -57,6 +57,10 @@ def test_a_run_two_at_a_time_adds_its_elapsed_time_and_flags_nothing():
     # a later run of some notebooks only: its elapsed time is not the table's
     m["last_run"]["notebooks"] = ["05-omnifold/01-why-unfold.ipynb"]
     assert "**elapsed" not in table(m, limit_s=240)
+    # the same notebooks, but one of the rows was written before that run began: not its time
+    m["last_run"]["notebooks"] = list(m["notebooks"])
+    m["last_run"]["started"] = "2026-01-01T10:01:00+00:00"  # after 01-perceptron's start (10:00)
+    assert "**elapsed" not in table(m, limit_s=240)
 
 
 def test_empty_or_bad_manifest_is_named():

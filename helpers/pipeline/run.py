@@ -889,6 +889,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = execute(jobs, profile=args.profile, timeout=timeout, keep_going=args.keep_going)
     except KeyboardInterrupt:
+        if "PHYSML_RUN_JOBS" not in os.environ:
+            _record_run(jobs, args.profile, started, time.perf_counter() - t0, 1, interrupted=True)
         print(
             "interrupted: the notebook that was running is marked 'interrupted' in "
             f"{jobs[0].output.parents[1] / MANIFEST}",
@@ -929,7 +931,9 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if unrecorded else 0
 
 
-def _record_run(jobs: list[Job], profile: str, started: str, elapsed: float, n_jobs: int) -> None:
+def _record_run(
+    jobs: list[Job], profile: str, started: str, elapsed: float, n_jobs: int, *, interrupted: bool = False
+) -> None:
     """The run as a whole (``last_run`` in the manifest): when, how long, how many at once."""
     folder = jobs[0].output.parents[1]
     run = {
@@ -938,6 +942,7 @@ def _record_run(jobs: list[Job], profile: str, started: str, elapsed: float, n_j
         "elapsed_s": round(elapsed, 2),
         "jobs": n_jobs,
         "notebooks": [f"{j.chapter}/{j.notebook.name}" for j in jobs],
+        "interrupted": interrupted,
     }
     _record(folder, profile, None, run, field="last_run")
 
@@ -969,7 +974,7 @@ def _main_parallel(jobs: list[Job], args) -> int:
                 # the child stopped before recording this run (its output above says why)
                 bad.append(f"  {key}: exit {code}, nothing recorded for this run (see its output above)")
                 continue
-            entry["run_jobs"] = outcome.peak.get(short, 1)  # how many ran at once, not the setting
+            entry["run_jobs"] = outcome.peak.get(short, 1)  # most notebooks running at once, itself included
             if short in outcome.interrupted and entry.get("status") == "running":
                 entry.update(
                     status="interrupted",
@@ -987,16 +992,23 @@ def _main_parallel(jobs: list[Job], args) -> int:
             "jobs": max(outcome.peak.values(), default=1),
             "jobs_asked": args.jobs,
             "notebooks": [keys[k] for k in keys if k in outcome.codes],
-            "interrupted": bool(outcome.interrupted),
+            "interrupted": outcome.stopped,
         }
         data["updated"] = _now()
         write_json(Path(folder) / MANIFEST, data)
     ran = len(outcome.codes)
     print(f"{ran} notebook(s) ran in {elapsed:.1f} s, up to {args.jobs} at a time", flush=True)
-    if outcome.interrupted:
+    if outcome.stopped:
+        entries = read_manifest(folder)["notebooks"]
+        marked = [keys[k] for k in outcome.interrupted if entries.get(keys[k], {}).get("status") == "interrupted"]
         print(
-            f"interrupted: {', '.join(keys[k] for k in outcome.interrupted)} "
-            f"marked 'interrupted' in {folder / MANIFEST}",
+            "interrupted: "
+            + (
+                f"{', '.join(marked)} marked 'interrupted' in {folder / MANIFEST}"
+                if marked
+                else "no notebook was running"
+            )
+            + (":\n" + "\n".join(bad) if bad else ""),
             file=sys.stderr,
         )
         return 130

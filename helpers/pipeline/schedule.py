@@ -29,6 +29,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +98,7 @@ class Outcome:
     codes: dict[str, int] = field(default_factory=dict)
     peak: dict[str, int] = field(default_factory=dict)
     interrupted: list[str] = field(default_factory=list)
+    stopped: bool = False  # an interrupt (Ctrl-C, SIGINT or SIGTERM to the runner) ended the run
 
 
 def run_parallel(
@@ -114,10 +116,12 @@ def run_parallel(
     at a time, prerequisites first. A notebook never started (after a failure without
     ``keep_going``) is absent from the outcome's ``codes``.
 
-    On ``KeyboardInterrupt`` (Ctrl-C reaches the children too; a signal sent to this process alone
-    does not) every child still running after a few seconds gets SIGINT, so that it records its
-    notebook as interrupted; one still running after ``grace_s`` in all is killed. The outcome
-    then lists them in ``interrupted`` and this returns instead of raising."""
+    On ``KeyboardInterrupt`` or SIGTERM (Ctrl-C reaches the children too; a signal sent to this
+    process alone does not) every child still running after a few seconds gets SIGINT, so that it
+    records its notebook as interrupted; one still running after ``grace_s`` in all (or at a second
+    Ctrl-C) is killed. The outcome is then marked ``stopped``, lists the notebooks that were running
+    in ``interrupted``, and this returns instead of raising. Any other error stops the children
+    the same way, then propagates."""
     if n_jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {n_jobs}")
     deps = dependencies(jobs, after)
@@ -144,6 +148,38 @@ def run_parallel(
         out.codes[key] = code
         print(f"finished {key} (exit {code})", flush=True)
 
+    def wind_down(grace: float) -> None:
+        """Let the running children stop: SIGINT to those still running after a few seconds (an
+        interrupt sent to this process alone, or SIGTERM, never reached them), kill after ``grace``;
+        a second Ctrl-C kills at once."""
+        t_int = time.monotonic()
+        signalled = False
+        try:
+            while running:
+                for key, proc in list(running.items()):
+                    code = proc.poll()
+                    if code is not None:
+                        finish(key, code)
+                if not running:
+                    break
+                if not signalled and time.monotonic() > t_int + min(5.0, grace / 2):
+                    for proc in running.values():
+                        proc.send_signal(signal.SIGINT)
+                    signalled = True
+                if time.monotonic() > t_int + grace:
+                    break
+                time.sleep(poll_s)
+        except KeyboardInterrupt:
+            pass
+        for key, proc in list(running.items()):
+            proc.kill()
+            finish(key, proc.wait())
+
+    def on_term(signum, frame):  # SIGTERM (timeout, a CI cancel): stop like Ctrl-C
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_term) if in_main else None
     try:
         while pending or running:
             for key, proc in list(running.items()):
@@ -166,25 +202,15 @@ def run_parallel(
                 break
             time.sleep(poll_s)
     except KeyboardInterrupt:
+        out.stopped = True
         out.interrupted = list(running)
-        t_int = time.monotonic()
-        signalled = False
-        while running:
-            for key, proc in list(running.items()):
-                code = proc.poll()
-                if code is not None:
-                    finish(key, code)
-            if not running:
-                break
-            if not signalled and time.monotonic() > t_int + min(5.0, grace_s / 2):
-                for proc in running.values():  # the interrupt did not reach the children
-                    proc.send_signal(signal.SIGINT)
-                signalled = True
-            if time.monotonic() > t_int + grace_s:
-                for key, proc in list(running.items()):
-                    proc.kill()
-                    finish(key, proc.wait())
-            time.sleep(poll_s)
+        wind_down(grace_s)
+    except BaseException:
+        wind_down(min(grace_s, 10.0))  # an error here: no child may outlive this runner
+        raise
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     return out
 
 

@@ -75,7 +75,10 @@ def table(manifest: Mapping[str, Any], *, limit_s: float = LIMIT_S) -> str:
         rows.append(f"| {key} | {sec:.0f} | {_clock(sec)} | {status}{flag} |")
     rows.append(f"| **total ({n_known} notebooks)** | **{total:.0f}** | **{_clock(total)}** | |")
     last = manifest.get("last_run") or {}
-    same = set(last.get("notebooks") or []) == set(notebooks)  # the run that wrote every row above
+    # the run that wrote every row above: the same notebooks, each started within that run
+    same = set(last.get("notebooks") or []) == set(notebooks) and all(
+        str(e.get("started", "")) >= str(last.get("started", "")) for e in notebooks.values()
+    )
     if same and isinstance(last.get("elapsed_s"), (int, float)) and int(last.get("jobs", 1)) > 1:
         sec = float(last["elapsed_s"])
         note = " (interrupted)" if last.get("interrupted") else ""
