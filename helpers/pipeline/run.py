@@ -53,6 +53,8 @@ PROFILES = ("smoke", "book", "paper")
 REQUIRED_PARAMETERS = ("SEED", "METRICS_PATH")
 DEFAULT_TIMEOUTS = {"smoke": 600, "book": 1200, "paper": None}  # per-cell seconds; None: no limit
 RUNNER_PARAMETERS = ("METRICS_PATH",)  # set by the runner: no domain needed
+# set by a --jobs parent for its child runners: how many notebooks run at once (kept in the manifest)
+RUN_JOBS_ENV = "PHYSML_RUN_JOBS"
 
 
 class RunError(ValueError):
@@ -668,7 +670,7 @@ def execute(
         "python": sys.version.split()[0],
         "timeout_s": timeout,
         # how many notebooks ran at once (--jobs): with more than one, wall times include sharing the cores
-        "run_jobs": int(os.environ.get("PHYSML_RUN_JOBS", "1")),
+        "run_jobs": int(os.environ.get(RUN_JOBS_ENV, "1")),
     }
     rows = []
     for job in jobs:
@@ -889,7 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = execute(jobs, profile=args.profile, timeout=timeout, keep_going=args.keep_going)
     except KeyboardInterrupt:
-        if "PHYSML_RUN_JOBS" not in os.environ:
+        if RUN_JOBS_ENV not in os.environ:
             _record_run(jobs, args.profile, started, time.perf_counter() - t0, 1, interrupted=True)
         print(
             "interrupted: the notebook that was running is marked 'interrupted' in "
@@ -899,7 +901,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     bad = [r for r in rows if r["status"] != "ok"]
     elapsed = time.perf_counter() - t0
-    if "PHYSML_RUN_JOBS" not in os.environ:  # a child of --jobs: its parent records the whole run
+    if RUN_JOBS_ENV not in os.environ:  # a child of --jobs: its parent records the whole run
         _record_run(jobs, args.profile, started, elapsed, 1)
     print(f"{len(rows)} notebook(s) ran in {elapsed:.1f} s", flush=True)
     unrecorded = 0
@@ -934,17 +936,23 @@ def main(argv: list[str] | None = None) -> int:
 def _record_run(
     jobs: list[Job], profile: str, started: str, elapsed: float, n_jobs: int, *, interrupted: bool = False
 ) -> None:
-    """The run as a whole (``last_run`` in the manifest): when, how long, how many at once."""
-    folder = jobs[0].output.parents[1]
-    run = {
+    """Record the run as a whole (``last_run`` in the manifest) after a run one at a time."""
+    keys = [f"{j.chapter}/{j.notebook.name}" for j in jobs]
+    run = _run_summary(keys, started, elapsed, n_jobs, interrupted)
+    _record(jobs[0].output.parents[1], profile, None, run, field="last_run")
+
+
+def _run_summary(keys: list[str], started: str, elapsed: float, n_jobs: int, interrupted: bool) -> dict[str, Any]:
+    """``last_run``: when the run began and ended, how long it took, the most notebooks at once,
+    which notebooks it started, and whether an interrupt ended it."""
+    return {
         "started": started,
         "ended": _now(),
         "elapsed_s": round(elapsed, 2),
         "jobs": n_jobs,
-        "notebooks": [f"{j.chapter}/{j.notebook.name}" for j in jobs],
+        "notebooks": keys,
         "interrupted": interrupted,
     }
-    _record(folder, profile, None, run, field="last_run")
 
 
 def _main_parallel(jobs: list[Job], args) -> int:
@@ -985,14 +993,11 @@ def _main_parallel(jobs: list[Job], args) -> int:
                 bad.append(f"  {_describe(key, entry)}" + (f" (exit {code})" if entry.get("status") == "ok" else ""))
         from helpers.pipeline.metrics import write_json
 
+        started_keys = [keys[k] for k in keys if k in outcome.codes]
+        peak = max(outcome.peak.values(), default=1)
         data["last_run"] = {
-            "started": started,
-            "ended": _now(),
-            "elapsed_s": round(elapsed, 2),
-            "jobs": max(outcome.peak.values(), default=1),
+            **_run_summary(started_keys, started, elapsed, peak, outcome.stopped),
             "jobs_asked": args.jobs,
-            "notebooks": [keys[k] for k in keys if k in outcome.codes],
-            "interrupted": outcome.stopped,
         }
         data["updated"] = _now()
         write_json(Path(folder) / MANIFEST, data)

@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.pipeline.run import RUN_JOBS_ENV
+
 # chapter -> the notebook (chapter/stem) its first notebook waits for: chapter 4's probes and
 # trainings use the SDSS galaxy pool that 3.2 draws first
 AFTER = {"04-resolution": "03-galaxy-zoo/02-cnn-and-uncertain"}
-JOBS_ENV = "PHYSML_RUN_JOBS"  # tells a child how many notebooks ran at once (kept in the manifest)
 DEFAULT_ESTIMATE_S = 60.0
 
 
@@ -130,7 +131,7 @@ def run_parallel(
     pending = list(by_key)
     out = Outcome()
     running: dict[str, subprocess.Popen] = {}
-    env = {**os.environ, JOBS_ENV: str(n_jobs)}
+    env = {**os.environ, RUN_JOBS_ENV: str(n_jobs)}
     stop = False
 
     def launch(key: str) -> None:
